@@ -1,0 +1,26 @@
+/*
+ * zeek_json.h - Zeek's JSON writer (LogAscii::use_json=T): one object a
+ * line, conn and rdp records.  Names may be dotted ("id.orig_h") or use
+ * underscores ("id_orig_h"); the log is told by "_path" or "@stream" when
+ * present, else by its fields (conn_state/proto mean conn, cookie or
+ * security_protocol mean rdp).  ts is epoch seconds, epoch milliseconds,
+ * ISO 8601 or a quoted epoch; unset fields may be missing, null or "".
+ */
+#ifndef FANIN_ZEEK_JSON_H
+#define FANIN_ZEEK_JSON_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <jansson.h>
+
+#include "record.h"
+
+/* True when a parsed first record looks like Zeek JSON. */
+bool			 zeek_json_sniff(const json_t *object);
+
+/* Decode one parsed object; results and reasons as record_decode(). */
+enum record_result	 zeek_json_decode(const json_t *object,
+			     struct flow_event *, const char **reason);
+
+#endif

@@ -1,0 +1,37 @@
+/*
+ * zeek_tsv.h - Zeek's ASCII (TSV) writer: conn.log and rdp.log.
+ *
+ * The header drives everything: "#separator" (written escaped, "\x09"),
+ * "#set_separator", "#empty_field", "#unset_field", "#path", "#fields",
+ * "#types".  A new header may start mid-file and replaces the one in force;
+ * "#close" ends a block.  Columns are found by name (id.orig_h, or
+ * id_orig_h from field-name-map), so extra columns (_node_name, labels)
+ * are fine.  A file with no "#fields" but a first line naming the columns
+ * (the tsv=T writer) is accepted too; one with neither is not a log.
+ * Values are unescaped (\xNN) before use.
+ */
+#ifndef FANIN_ZEEK_TSV_H
+#define FANIN_ZEEK_TSV_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "record.h"
+
+struct zeek_tsv;
+
+/* A decoder with no header yet. */
+struct zeek_tsv		*zeek_tsv_new(void);
+
+/* Free the decoder and its header. */
+void			 zeek_tsv_free(struct zeek_tsv *);
+
+/* True when a file's first line looks like the start of a Zeek TSV log. */
+bool			 zeek_tsv_sniff(const char *line, size_t len);
+
+/* Decode one line; results and reasons as record_decode(). */
+enum record_result	 zeek_tsv_decode(struct zeek_tsv *, const char *line,
+			     size_t len, struct flow_event *,
+			     const char **reason);
+
+#endif
