@@ -1,0 +1,372 @@
+/*
+ * input.c - expanding paths, ordering files by event time, and the read
+ * loop from file bytes to flow events.
+ *
+ * The read loop is the same for a replay and a live file: take what the
+ * stream has now, frame it into lines, decode each line.  It ends when the
+ * stream has nothing more now.  What that means depends on the caller: for
+ * a finished file it is the end, and a compressed frame left open is a
+ * truncation; for a followed file it is only "wait for more bytes".
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "input.h"
+#include "util.h"
+
+#define READ_CHUNK		(128 * 1024)
+#define PROBE_LIMIT		(8 * 1024 * 1024)
+#define WARNINGS_PER_FILE	5
+
+/* A growing list of files. */
+struct file_list {
+	struct input_file	**items;
+	size_t			  count;
+	size_t			  size;
+};
+
+/* Make a file entry for path. */
+static struct input_file *
+file_new(const char *path, const struct stat *st)
+{
+	struct input_file	*f = xcalloc(1, sizeof *f);
+
+	f->path = xstrdup(path);
+	f->stats.path = f->path;
+	f->is_stdin = strcmp(path, "-") == 0;
+	f->first_time = f->is_stdin ? -INFINITY : INFINITY;
+	if (st != NULL) {
+		f->dev = st->st_dev;
+		f->ino = st->st_ino;
+	}
+	return f;
+}
+
+/* Append a file unless the same file (device and inode) is there. */
+static void
+list_add(struct file_list *list, const char *path, const struct stat *st)
+{
+	size_t	i;
+
+	if (st != NULL) {
+		for (i = 0; i < list->count; i++) {
+			if (list->items[i]->dev == st->st_dev &&
+			    list->items[i]->ino == st->st_ino &&
+			    !list->items[i]->is_stdin)
+				return;
+		}
+	}
+	if (list->count == list->size) {
+		list->size = list->size ? list->size * 2 : 16;
+		list->items = xrealloc(list->items,
+		    list->size * sizeof *list->items);
+	}
+	list->items[list->count++] = file_new(path, st);
+}
+
+/* Compare two names for qsort. */
+static int
+compare_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Add every regular file under dir, in name order, recursively. */
+static void
+add_directory(struct file_list *list, const char *dir, int depth)
+{
+	DIR		*d;
+	struct dirent	*de;
+	struct stat	 st;
+	char		**names = NULL, *path;
+	size_t		 n = 0, i;
+
+	if (depth > 32 || (d = opendir(dir)) == NULL) {
+		log_error("file=%s cannot list directory: %s; skipped", dir,
+		    strerror(errno));
+		return;
+	}
+	while ((de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0)
+			continue;
+		names = xrealloc(names, (n + 1) * sizeof *names);
+		names[n++] = xstrdup(de->d_name);
+	}
+	closedir(d);
+	qsort(names, n, sizeof *names, compare_names);
+	for (i = 0; i < n; i++) {
+		path = xmalloc(strlen(dir) + strlen(names[i]) + 2);
+		sprintf(path, "%s/%s", dir, names[i]);
+		if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+			add_directory(list, path, depth + 1);
+		else if (stat(path, &st) == 0 && S_ISREG(st.st_mode))
+			list_add(list, path, &st);
+		free(path);
+		free(names[i]);
+	}
+	free(names);
+}
+
+/* Expand the command line's paths into files. */
+size_t
+input_expand(char *const *paths, size_t npaths, struct input_file ***out)
+{
+	struct file_list	list = { NULL, 0, 0 };
+	struct stat		st;
+	size_t			i;
+
+	for (i = 0; i < npaths; i++) {
+		if (strcmp(paths[i], "-") == 0)
+			list_add(&list, paths[i], NULL);
+		else if (stat(paths[i], &st) == 0 && S_ISDIR(st.st_mode))
+			add_directory(&list, paths[i], 0);
+		else if (stat(paths[i], &st) == 0)
+			list_add(&list, paths[i], &st);
+		else
+			list_add(&list, paths[i], NULL);
+	}
+	*out = list.items;
+	return list.count;
+}
+
+/* Open the file's stream and decoders if they are not open. */
+static int
+file_open(struct input_file *f, const struct input_settings *set)
+{
+	char		 err[512];
+	struct stat	 st;
+
+	if (f->stream != NULL)
+		return 0;
+	f->stream = stream_open(f->path, err, sizeof err);
+	if (f->stream == NULL) {
+		log_error("%s; the other inputs go on", err);
+		f->stats.unreadable = 1;
+		f->done = true;
+		return -1;
+	}
+	if (!f->is_stdin && fstat(stream_fd(f->stream), &st) == 0) {
+		f->dev = st.st_dev;
+		f->ino = st.st_ino;
+	}
+	f->lines = line_reader_new(set->max_line);
+	f->decoder = record_decoder_new(&set->limits);
+	return 0;
+}
+
+/* Close the file's stream and decoders; the stats stay. */
+void
+input_close(struct input_file *f)
+{
+	if (f->stream != NULL)
+		stream_close(f->stream);
+	if (f->lines != NULL)
+		line_reader_free(f->lines);
+	if (f->decoder != NULL)
+		record_decoder_free(f->decoder);
+	f->stream = NULL;
+	f->lines = NULL;
+	f->decoder = NULL;
+}
+
+/* Close and free a file. */
+void
+input_free(struct input_file *f)
+{
+	if (f == NULL)
+		return;
+	input_close(f);
+	free(f->path);
+	free(f);
+}
+
+/* Report a rejected line, the first few times for each file. */
+static void
+warn_reject(struct input_file *f, const struct line *l, const char *reason)
+{
+	stats_reject(&f->stats, reason, l->number);
+	if (f->warnings < WARNINGS_PER_FILE)
+		log_warn("file=%s line=%llu offset=%llu rejected (%s); "
+		    "skipped", f->path, (unsigned long long)l->number,
+		    (unsigned long long)l->offset, reason);
+	else if (f->warnings == WARNINGS_PER_FILE)
+		log_warn("file=%s more rejected lines are counted, not "
+		    "shown (see --stats)", f->path);
+	f->warnings++;
+}
+
+/*
+ * Decode the complete lines buffered now.  Returns 1 when the file turned
+ * out not to be a log (reading it stops), else 0.
+ */
+static int
+decode_lines(struct input_file *f, bool finished, input_event_fn fn,
+    void *arg)
+{
+	struct line		 l;
+	struct flow_event	 ev;
+	const char		*reason;
+
+	while (line_reader_next(f->lines, finished, &l)) {
+		f->stats.lines++;
+		switch (record_decode(f->decoder, l.text, l.len, &ev,
+		    &reason)) {
+		case RECORD_EVENT:
+			f->stats.events++;
+			fn(arg, f, &ev, &l);
+			break;
+		case RECORD_SKIP:
+			f->stats.skipped++;
+			break;
+		case RECORD_REJECT:
+			warn_reject(f, &l, reason);
+			break;
+		case RECORD_UNRECOGNISED:
+			log_warn("file=%s line=%llu not a Zeek or Suricata "
+			    "log (%s); file skipped", f->path,
+			    (unsigned long long)l.number, reason);
+			f->stats.unrecognised = 1;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* Copy the stream's and framer's figures into the file's stats. */
+static void
+update_stats(struct input_file *f)
+{
+	f->stats.bytes_read = stream_offset_in(f->stream);
+	f->stats.bytes_decoded = stream_offset_out(f->stream);
+	f->stats.compression = stream_compression_name(
+	    stream_compression(f->stream));
+	f->stats.format = record_format_name(
+	    record_decoder_format(f->decoder));
+	f->stats.long_lines = line_reader_long_lines(f->lines);
+	f->stats.nul_bytes = line_reader_nul_bytes(f->lines);
+}
+
+/* Read what the file holds now and hand every flow event to fn. */
+int
+input_read(struct input_file *f, const struct input_settings *set,
+    bool finished, input_event_fn fn, void *arg)
+{
+	static char	buf[READ_CHUNK];
+	ssize_t		n;
+	int		rc = 0;
+
+	if (f->done || file_open(f, set) != 0)
+		return f->stats.unreadable ? -1 : 0;
+	for (;;) {
+		n = stream_read(f->stream, buf, sizeof buf);
+		if (n < 0) {
+			log_error("%s; rest of file skipped",
+			    stream_error(f->stream));
+			f->stats.unreadable = 1;
+			f->done = true;
+			rc = -1;
+			break;
+		}
+		if (n == 0)
+			break;
+		line_reader_feed(f->lines, buf, (size_t)n);
+		if (decode_lines(f, false, fn, arg) != 0) {
+			f->done = true;
+			break;
+		}
+	}
+	if (!f->done && finished) {
+		/* The data ended; a frame still open means the file was cut. */
+		if (stream_status(f->stream) == STREAM_MID_FRAME) {
+			log_error("file=%s truncated %s stream: complete lines "
+			    "read, the partial last line dropped", f->path,
+			    stream_compression_name(
+			    stream_compression(f->stream)));
+			line_reader_discard(f->lines);
+			f->stats.truncated = 1;
+			rc = -1;
+		}
+		decode_lines(f, true, fn, arg);
+		f->done = true;
+	}
+	update_stats(f);
+	return rc;
+}
+
+/* Stop a probe at the first event. */
+static void
+probe_event(void *arg, struct input_file *f, struct flow_event *ev,
+    const struct line *l)
+{
+	double	*first = arg;
+
+	if (isinf(*first))
+		*first = ev->start;
+}
+
+/* Find the start time of the file's first record with a short read. */
+static double
+probe_first_time(const struct input_file *f, const struct input_settings *set)
+{
+	struct input_file	 p;
+	static char		 buf[64 * 1024];
+	double			 first = INFINITY;
+	ssize_t			 n;
+	char			 err[512];
+
+	memset(&p, 0, sizeof p);
+	p.path = f->path;
+	p.stats.path = f->path;
+	p.warnings = WARNINGS_PER_FILE + 1;
+	if ((p.stream = stream_open(f->path, err, sizeof err)) == NULL)
+		return INFINITY;
+	p.lines = line_reader_new(set->max_line);
+	p.decoder = record_decoder_new(&set->limits);
+	log_set_quiet(1);
+	while (isinf(first) && stream_offset_out(p.stream) < PROBE_LIMIT) {
+		n = stream_read(p.stream, buf, sizeof buf);
+		if (n <= 0)
+			break;
+		line_reader_feed(p.lines, buf, (size_t)n);
+		if (decode_lines(&p, false, probe_event, &first) != 0)
+			break;
+	}
+	if (isinf(first))
+		decode_lines(&p, true, probe_event, &first);
+	log_set_quiet(0);
+	input_close(&p);
+	return first;
+}
+
+/* Order files by first record time, stdin first, ties by path. */
+static int
+compare_first_time(const void *a, const void *b)
+{
+	const struct input_file	*fa = *(struct input_file *const *)a;
+	const struct input_file	*fb = *(struct input_file *const *)b;
+
+	if (fa->first_time < fb->first_time)
+		return -1;
+	if (fa->first_time > fb->first_time)
+		return 1;
+	return strcmp(fa->path, fb->path);
+}
+
+/* Probe every file's first record time and sort the files by it. */
+void
+input_order(struct input_file **files, size_t nfiles,
+    const struct input_settings *set)
+{
+	size_t	i;
+
+	for (i = 0; i < nfiles; i++)
+		if (!files[i]->is_stdin)
+			files[i]->first_time = probe_first_time(files[i], set);
+	qsort(files, nfiles, sizeof *files, compare_first_time);
+}

@@ -1,0 +1,545 @@
+/*
+ * options.c - the command line and the config file.
+ *
+ * Parsing happens in two passes over one table of setters.  The first pass
+ * only looks for -c/--config and loads that file through libinih, feeding
+ * each "key = value" to the same setter the long option of that name
+ * uses.  The second pass is getopt_long over argv, so the command line
+ * replaces what the file said.  A list option seen for the first time on
+ * the command line empties the list the file built before adding to it.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <ini.h>
+
+#include "options.h"
+#include "util.h"
+
+#ifndef PACKAGE_VERSION
+#define PACKAGE_VERSION "0.1.0"
+#endif
+
+/* Long-only options get values past the range of characters. */
+enum {
+	OPT_BUCKET_SPAN = 256,
+	OPT_THRESHOLD,
+	OPT_MIN_SOURCES,
+	OPT_EXCLUDE_SOURCE,
+	OPT_EXCLUDE_DESTINATION,
+	OPT_PORTS,
+	OPT_COUNT_ATTEMPTS,
+	OPT_EVENTS,
+	OPT_REPORT,
+	OPT_STATS,
+	OPT_LATENESS,
+	OPT_LEARNING,
+	OPT_MAX_LINE,
+	OPT_MAX_JSON_DEPTH,
+	OPT_HELP,
+	OPT_VERSION
+};
+
+static const struct option long_options[] = {
+	{ "output",		 required_argument, NULL, 'o' },
+	{ "follow",		 no_argument,	    NULL, 'f' },
+	{ "state",		 required_argument, NULL, 's' },
+	{ "config",		 required_argument, NULL, 'c' },
+	{ "bucket-span",	 required_argument, NULL, OPT_BUCKET_SPAN },
+	{ "threshold",		 required_argument, NULL, OPT_THRESHOLD },
+	{ "min-sources",	 required_argument, NULL, OPT_MIN_SOURCES },
+	{ "exclude-source",	 required_argument, NULL, OPT_EXCLUDE_SOURCE },
+	{ "exclude-destination", required_argument, NULL,
+	    OPT_EXCLUDE_DESTINATION },
+	{ "ports",		 required_argument, NULL, OPT_PORTS },
+	{ "count-attempts",	 no_argument,	    NULL, OPT_COUNT_ATTEMPTS },
+	{ "events",		 required_argument, NULL, OPT_EVENTS },
+	{ "report",		 required_argument, NULL, OPT_REPORT },
+	{ "stats",		 no_argument,	    NULL, OPT_STATS },
+	{ "lateness",		 required_argument, NULL, OPT_LATENESS },
+	{ "learning",		 required_argument, NULL, OPT_LEARNING },
+	{ "max-line",		 required_argument, NULL, OPT_MAX_LINE },
+	{ "max-json-depth",	 required_argument, NULL, OPT_MAX_JSON_DEPTH },
+	{ "help",		 no_argument,	    NULL, OPT_HELP },
+	{ "version",		 no_argument,	    NULL, OPT_VERSION },
+	{ NULL, 0, NULL, 0 }
+};
+
+static const char usage_text[] =
+"Usage: fanin [OPTION]... [PATH]...\n"
+"Find destinations that suddenly receive RDP from many more distinct\n"
+"sources than usual, in Zeek and Suricata logs, and write ECS alerts.\n"
+"PATH is a file, a directory (searched recursively) or '-' for stdin;\n"
+"plain, gzip or zstd, recognised by content.\n"
+"\n"
+"  -o, --output=PATH          append alerts here (default: stdout)\n"
+"  -f, --follow               keep reading as files grow and rotate\n"
+"  -s, --state=PATH           checkpoint offsets and model; resume from it\n"
+"  -c, --config=PATH          read options from this file (keys are the\n"
+"                             long option names; the command line wins)\n"
+"      --bucket-span=DUR      bucket length: 15m, 1h, 6h... (default 6h)\n"
+"      --threshold=SCORE      alert at this score or above, 0-100\n"
+"                             (default 70); 0 alerts on every bucket with\n"
+"                             --min-sources or more, with no learning\n"
+"      --min-sources=N        never alert below N sources (default 5)\n"
+"      --exclude-source=CIDR  ignore these sources (repeatable)\n"
+"      --exclude-destination=CIDR\n"
+"                             ignore these destinations (repeatable)\n"
+"      --ports=LIST           responder ports meaning RDP (default 3389)\n"
+"      --count-attempts       count refused and unanswered attempts too\n"
+"      --events=PATH          append every flow event as ECS, with\n"
+"                             fanin.counted\n"
+"      --report=PATH          write an HTML page picturing each alert\n"
+"      --stats                print key=value figures on stderr at exit\n"
+"      --lateness=DUR         how late a record may come (default 1h)\n"
+"      --learning=DUR         first learning without state (default 24h)\n"
+"      --max-line=BYTES       longer lines are skipped (default 1048576)\n"
+"      --max-json-depth=N     deeper JSON is rejected (default 64)\n"
+"      --help                 show this help and exit\n"
+"      --version              show the version and exit\n"
+"\n"
+"Exit status: 0 done (rejected records are counted, not errors);\n"
+"1 a file could not be read or a compressed stream was cut; 2 usage.\n";
+
+/* Fill in every default. */
+static void
+set_defaults(struct options *o)
+{
+	memset(o, 0, sizeof *o);
+	o->output = xstrdup("-");
+	o->bucket_span = 6 * 3600;
+	o->threshold = 70;
+	o->min_sources = 5;
+	o->ports[0] = 3389;
+	o->nports = 1;
+	o->lateness = 3600;
+	o->learning = 24 * 3600;
+	o->max_line = 1024 * 1024;
+	o->max_json_depth = 64;
+}
+
+/* Parse a duration: a number with an optional s, m, h or d suffix. */
+int
+options_parse_duration(const char *text, unsigned *out)
+{
+	char		*end;
+	unsigned long	 n, unit = 1;
+
+	if (!isdigit((unsigned char)text[0]))
+		return -1;
+	errno = 0;
+	n = strtoul(text, &end, 10);
+	if (errno != 0)
+		return -1;
+	switch (*end) {
+	case '\0':
+	case 's':
+		break;
+	case 'm':
+		unit = 60;
+		break;
+	case 'h':
+		unit = 3600;
+		break;
+	case 'd':
+		unit = 86400;
+		break;
+	default:
+		return -1;
+	}
+	if (*end != '\0' && end[1] != '\0')
+		return -1;
+	if (n == 0 || n > UINT_MAX / unit)
+		return -1;
+	*out = (unsigned)(n * unit);
+	return 0;
+}
+
+/* Parse an unsigned number within [min, max]. */
+static int
+parse_number(const char *text, unsigned long min, unsigned long max,
+    unsigned long *out)
+{
+	char		*end;
+	unsigned long	 n;
+
+	if (!isdigit((unsigned char)text[0]))
+		return -1;
+	errno = 0;
+	n = strtoul(text, &end, 10);
+	if (errno != 0 || *end != '\0' || n < min || n > max)
+		return -1;
+	*out = n;
+	return 0;
+}
+
+/* Parse a comma separated list of ports into the options. */
+static int
+parse_ports(struct options *o, const char *text)
+{
+	const char	*p = text;
+	char		 item[16];
+	unsigned long	 port;
+	size_t		 len;
+
+	o->nports = 0;
+	while (*p != '\0') {
+		len = strcspn(p, ",");
+		if (len == 0 || len >= sizeof item ||
+		    o->nports == OPTIONS_MAX_PORTS)
+			return -1;
+		memcpy(item, p, len);
+		item[len] = '\0';
+		if (parse_number(item, 1, 65535, &port) != 0)
+			return -1;
+		o->ports[o->nports++] = (int)port;
+		p += len;
+		if (*p == ',')
+			p++;
+	}
+	return o->nports > 0 ? 0 : -1;
+}
+
+/* Append one CIDR to a list. */
+static int
+add_cidr(struct cidr_list *list, const char *text, const char **cause)
+{
+	struct cidr	c;
+
+	if (cidr_parse(text, &c, cause) != 0)
+		return -1;
+	list->items = xrealloc(list->items,
+	    (list->count + 1) * sizeof *list->items);
+	list->items[list->count++] = c;
+	return 0;
+}
+
+/* Replace a string option. */
+static void
+set_string(char **slot, const char *value)
+{
+	free(*slot);
+	*slot = xstrdup(value);
+}
+
+/* True when the text means yes, for flags in the config file. */
+static int
+parse_bool(const char *value, bool *out)
+{
+	if (strcmp(value, "") == 0 || strcmp(value, "yes") == 0 ||
+	    strcmp(value, "true") == 0 || strcmp(value, "1") == 0 ||
+	    strcmp(value, "on") == 0)
+		*out = true;
+	else if (strcmp(value, "no") == 0 || strcmp(value, "false") == 0 ||
+	    strcmp(value, "0") == 0 || strcmp(value, "off") == 0)
+		*out = false;
+	else
+		return -1;
+	return 0;
+}
+
+/*
+ * Apply one option by its getopt value.  value is NULL for flags given on
+ * the command line.  Returns 0, or -1 with a message in err.
+ */
+static int
+apply(struct options *o, int id, const char *name, const char *value,
+    char *err, size_t errlen)
+{
+	unsigned long	 n;
+	unsigned	 d;
+	bool		 flag = true;
+	const char	*cause = "bad value";
+	char		*end;
+	double		 t;
+
+	switch (id) {
+	case 'o':
+		set_string(&o->output, value);
+		return 0;
+	case 's':
+		set_string(&o->state, value);
+		return 0;
+	case 'c':
+		set_string(&o->config, value);
+		return 0;
+	case 'f':
+	case OPT_COUNT_ATTEMPTS:
+	case OPT_STATS:
+		if (value != NULL && parse_bool(value, &flag) != 0)
+			break;
+		if (id == 'f')
+			o->follow = flag;
+		else if (id == OPT_STATS)
+			o->stats = flag;
+		else
+			o->count_attempts = flag;
+		return 0;
+	case OPT_BUCKET_SPAN:
+		if (options_parse_duration(value, &d) != 0 || d < 60 ||
+		    d > 7 * 86400) {
+			cause = "want a duration from 1m to 7d, e.g. 6h";
+			break;
+		}
+		o->bucket_span = d;
+		return 0;
+	case OPT_LATENESS:
+	case OPT_LEARNING:
+		if (strcmp(value, "0") == 0)
+			d = 0;
+		else if (options_parse_duration(value, &d) != 0) {
+			cause = "want a duration such as 15m or 24h";
+			break;
+		}
+		if (id == OPT_LATENESS)
+			o->lateness = d;
+		else
+			o->learning = d;
+		return 0;
+	case OPT_THRESHOLD:
+		errno = 0;
+		t = strtod(value, &end);
+		if (errno != 0 || end == value || *end != '\0' || !(t >= 0) ||
+		    t > 100) {
+			cause = "want a score from 0 to 100";
+			break;
+		}
+		o->threshold = t;
+		return 0;
+	case OPT_MIN_SOURCES:
+		if (parse_number(value, 1, 1000000, &n) != 0) {
+			cause = "want a number from 1 to 1000000";
+			break;
+		}
+		o->min_sources = (unsigned)n;
+		return 0;
+	case OPT_MAX_LINE:
+		if (parse_number(value, 256, 1UL << 30, &n) != 0) {
+			cause = "want bytes from 256 to 1073741824";
+			break;
+		}
+		o->max_line = n;
+		return 0;
+	case OPT_MAX_JSON_DEPTH:
+		if (parse_number(value, 2, 2048, &n) != 0) {
+			cause = "want a depth from 2 to 2048";
+			break;
+		}
+		o->max_json_depth = (unsigned)n;
+		return 0;
+	case OPT_PORTS:
+		if (parse_ports(o, value) != 0) {
+			cause = "want ports 1-65535 separated by commas";
+			break;
+		}
+		return 0;
+	case OPT_EXCLUDE_SOURCE:
+		if (add_cidr(&o->exclude_source, value, &cause) != 0)
+			break;
+		return 0;
+	case OPT_EXCLUDE_DESTINATION:
+		if (add_cidr(&o->exclude_destination, value, &cause) != 0)
+			break;
+		return 0;
+	case OPT_EVENTS:
+		set_string(&o->events, value);
+		return 0;
+	case OPT_REPORT:
+		set_string(&o->report, value);
+		return 0;
+	default:
+		snprintf(err, errlen, "unknown option '%s'", name);
+		return -1;
+	}
+	snprintf(err, errlen, "--%s=%s: %s", name, value ? value : "", cause);
+	return -1;
+}
+
+/* State handed to the libinih callback. */
+struct config_load {
+	struct options	*opts;
+	char		*err;
+	size_t		 errlen;
+	int		 failed;
+};
+
+/* Apply one "key = value" of the config file (libinih callback). */
+static int
+config_entry(void *user, const char *section, const char *name,
+    const char *value)
+{
+	struct config_load	*load = user;
+	const struct option	*lo;
+	char			 err[256];
+
+	if (load->failed)
+		return 0;
+	for (lo = long_options; lo->name != NULL; lo++) {
+		if (strcmp(lo->name, name) != 0)
+			continue;
+		if (lo->val == 'c' || lo->val == OPT_HELP ||
+		    lo->val == OPT_VERSION)
+			break;
+		if (apply(load->opts, lo->val, name, value, err,
+		    sizeof err) != 0) {
+			snprintf(load->err, load->errlen, "%s: %s",
+			    load->opts->config, err);
+			load->failed = 1;
+			return 0;
+		}
+		return 1;
+	}
+	snprintf(load->err, load->errlen, "%s: unknown key '%s'",
+	    load->opts->config, name);
+	load->failed = 1;
+	return 0;
+}
+
+/* Find -c/--config on the command line without consuming anything. */
+static const char *
+find_config(int argc, char **argv)
+{
+	const char	*found = NULL;
+	int		 i;
+
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			break;
+		if ((strcmp(argv[i], "-c") == 0 ||
+		    strcmp(argv[i], "--config") == 0) && i + 1 < argc)
+			found = argv[++i];
+		else if (strncmp(argv[i], "--config=", 9) == 0)
+			found = argv[i] + 9;
+		else if (strncmp(argv[i], "-c", 2) == 0 && argv[i][2] != '\0')
+			found = argv[i] + 2;
+	}
+	return found;
+}
+
+/* Load the config file named on the command line, if any. */
+static int
+load_config(struct options *o, const char *path, char *err, size_t errlen)
+{
+	struct config_load	load = { o, err, errlen, 0 };
+	int			rc;
+
+	set_string(&o->config, path);
+	rc = ini_parse(path, config_entry, &load);
+	if (rc < 0) {
+		snprintf(err, errlen, "%s: cannot read config file: %s", path,
+		    strerror(errno));
+		return -1;
+	}
+	if (load.failed)
+		return -1;
+	if (rc > 0) {
+		snprintf(err, errlen, "%s: line %d: not 'key = value'", path,
+		    rc);
+		return -1;
+	}
+	return 0;
+}
+
+/* Check what no single option can check alone. */
+static int
+check_combination(struct options *o, char *err, size_t errlen)
+{
+	if (o->events != NULL && strcmp(o->events, o->output) == 0 &&
+	    strcmp(o->events, "-") != 0) {
+		snprintf(err, errlen, "--output and --events name the same "
+		    "file '%s'", o->events);
+		return -1;
+	}
+	if (o->events != NULL && strcmp(o->events, "-") == 0 &&
+	    strcmp(o->output, "-") == 0) {
+		snprintf(err, errlen, "--output and --events cannot both be "
+		    "stdout: give -o PATH");
+		return -1;
+	}
+	return 0;
+}
+
+/* Parse the command line (and the config file it names) into *o. */
+int
+options_parse(struct options *o, int argc, char **argv, char *err,
+    size_t errlen)
+{
+	const char	*config;
+	bool		 cli_src = false, cli_dst = false;
+	int		 c, i;
+	char		 name[64];
+
+	set_defaults(o);
+	config = find_config(argc, argv);
+	if (config != NULL && load_config(o, config, err, errlen) != 0)
+		return -1;
+
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, ":o:fs:c:", long_options,
+	    NULL)) != -1) {
+		if (c == OPT_HELP) {
+			fputs(usage_text, stdout);
+			return 1;
+		}
+		if (c == OPT_VERSION) {
+			printf("fanin %s\n", PACKAGE_VERSION);
+			return 1;
+		}
+		if (c == '?' || c == ':') {
+			snprintf(err, errlen, "%s option '%s'",
+			    c == '?' ? "unknown" : "missing value for",
+			    argv[optind - 1]);
+			return -1;
+		}
+		if (c == OPT_EXCLUDE_SOURCE && !cli_src) {
+			o->exclude_source.count = 0;
+			cli_src = true;
+		}
+		if (c == OPT_EXCLUDE_DESTINATION && !cli_dst) {
+			o->exclude_destination.count = 0;
+			cli_dst = true;
+		}
+		snprintf(name, sizeof name, "%s", argv[optind - 1]);
+		for (i = 0; long_options[i].name != NULL; i++)
+			if (long_options[i].val == c)
+				snprintf(name, sizeof name, "%s",
+				    long_options[i].name);
+		if (apply(o, c, name, optarg, err, errlen) != 0)
+			return -1;
+	}
+	o->npaths = (size_t)(argc - optind);
+	o->paths = xcalloc(o->npaths + 1, sizeof *o->paths);
+	for (i = 0; optind + i < argc; i++)
+		o->paths[i] = xstrdup(argv[optind + i]);
+	if (o->npaths == 0) {
+		snprintf(err, errlen, "no input: give a file, a directory "
+		    "or '-' for stdin (see --help)");
+		return -1;
+	}
+	return check_combination(o, err, errlen);
+}
+
+/* Free everything options_parse() allocated. */
+void
+options_free(struct options *o)
+{
+	size_t	i;
+
+	for (i = 0; i < o->npaths; i++)
+		free(o->paths[i]);
+	free(o->paths);
+	free(o->output);
+	free(o->state);
+	free(o->config);
+	free(o->events);
+	free(o->report);
+	free(o->exclude_source.items);
+	free(o->exclude_destination.items);
+	memset(o, 0, sizeof *o);
+}

@@ -1,0 +1,407 @@
+/*
+ * zeek_json.c - Zeek conn.log and rdp.log records written as JSON.
+ *
+ * Zeek's JSON writer puts one object on a line.  What varies between
+ * sites is the spelling, not the content.  Field names keep Zeek's dots
+ * ("id.orig_h") unless the scope separator was changed, which gives
+ * "id_orig_h"; shippers such as the one behind the OTRF data sets add
+ * "@stream" where Zeek itself writes "_path", and many files carry
+ * neither, so the log is then told by the fields it has.  The timestamp
+ * is a number of epoch seconds (or milliseconds, once a shipper has been
+ * at it), an ISO 8601 string under JSON::TS_ISO8601, or an epoch number
+ * in quotes.  An unset optional field is left out by default, written as
+ * null with json_include_unset_fields, and sometimes written as "" by
+ * other tools: all three mean the same here, so every read goes through
+ * a helper that returns NULL for each of them and no caller ever sees a
+ * JSON null or an empty string.
+ *
+ * Whether a connection was established comes from conn_state, by the
+ * table in the design: the handshake states count, the refused and
+ * unanswered ones do not, and OTH (the sensor missed the handshake) or
+ * any UDP flow counts only with traffic in both directions.  An rdp.log
+ * record exists only once the RDP negotiation was seen, so it is always
+ * established.  ICMP connections store type and code in the port fields;
+ * they are not ports and are dropped.
+ *
+ * The decoder reads a parsed jansson object and writes into the caller's
+ * struct flow_event; it allocates nothing and copies each string once,
+ * truncated on a UTF-8 boundary so the ECS writer never meets a split
+ * character.
+ */
+#include <ctype.h>
+#include <math.h>
+#include <stdbool.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "addr.h"
+#include "flow.h"
+#include "record.h"
+#include "timestamp.h"
+#include "zeek_json.h"
+
+/* The Zeek logs this decoder turns into events; others are skipped. */
+enum zeek_log {
+	ZEEK_LOG_OTHER,
+	ZEEK_LOG_CONN,
+	ZEEK_LOG_RDP
+};
+
+/* Reasons for rejecting a record, counted by --stats. */
+#define REASON_NOT_OBJECT	"not-object"
+#define REASON_BAD_TIME		"bad-time"
+#define REASON_BAD_ADDRESS	"bad-address"
+#define REASON_BAD_PORT		"bad-port"
+
+/* conn_state values that mean the TCP handshake completed. */
+static const char *const established_states[] = {
+	"SF", "S1", "S2", "S3", "RSTO", "RSTR"
+};
+
+/* conn_state values that mean a refused, unanswered or half-open try. */
+static const char *const attempt_states[] = {
+	"S0", "REJ", "RSTOS0", "RSTRH", "SH", "SHR"
+};
+
+/* A value, or NULL when it is missing, null or the empty string. */
+static const json_t *
+set_value(const json_t *value)
+{
+	if (value == NULL || json_is_null(value))
+		return NULL;
+	if (json_is_string(value) && json_string_length(value) == 0)
+		return NULL;
+	return value;
+}
+
+/* A field by its one name, NULL when unset. */
+static const json_t *
+get(const json_t *object, const char *name)
+{
+	return set_value(json_object_get(object, name));
+}
+
+/* A field under its dotted name or, failing that, its underscore name. */
+static const json_t *
+get_scoped(const json_t *object, const char *dotted, const char *underscored)
+{
+	const json_t	*value;
+
+	value = get(object, dotted);
+	if (value == NULL)
+		value = get(object, underscored);
+	return value;
+}
+
+/* The length of s cut to at most max bytes without splitting a character. */
+static size_t
+utf8_cut(const char *s, size_t len, size_t max)
+{
+	if (len <= max)
+		return len;
+	len = max;
+	while (len > 0 && ((unsigned char)s[len] & 0xc0) == 0x80)
+		len--;
+	return len;
+}
+
+/* Copy a JSON string into buf of size bytes; "" when it is no string. */
+static void
+copy_text(char *buf, size_t size, const json_t *value)
+{
+	size_t	 len = 0;
+
+	if (json_is_string(value)) {
+		len = utf8_cut(json_string_value(value),
+		    json_string_length(value), size - 1);
+		memcpy(buf, json_string_value(value), len);
+	}
+	buf[len] = '\0';
+}
+
+/* Copy a JSON string into buf in lower case ("TCP" becomes "tcp"). */
+static void
+copy_lower(char *buf, size_t size, const json_t *value)
+{
+	char	*p;
+
+	copy_text(buf, size, value);
+	for (p = buf; *p != '\0'; p++)
+		*p = tolower((unsigned char)*p);
+}
+
+/* Join the strings of a JSON array (a Zeek set) with commas into buf. */
+static void
+join_set(char *buf, size_t size, const json_t *array)
+{
+	const json_t	*item;
+	size_t		 used = 0, index, len;
+
+	buf[0] = '\0';
+	json_array_foreach(array, index, item) {
+		if (!json_is_string(item) || json_string_length(item) == 0)
+			continue;
+		if (used > 0) {
+			if (used + 1 >= size)
+				break;
+			buf[used++] = ',';
+		}
+		len = utf8_cut(json_string_value(item),
+		    json_string_length(item), size - 1 - used);
+		memcpy(buf + used, json_string_value(item), len);
+		used += len;
+		buf[used] = '\0';
+		if (len < json_string_length(item))
+			break;
+	}
+	if (used > 0 && buf[used - 1] == ',')
+		buf[used - 1] = '\0';
+}
+
+/* Parse a time given as a JSON number or string; 0, or -1 if none. */
+static int
+read_time(const json_t *value, double *out)
+{
+	double	 number;
+
+	if (json_is_number(value)) {
+		number = json_number_value(value);
+		if (!isfinite(number) || number < 0)
+			return -1;
+		*out = timestamp_from_number(number);
+		return 0;
+	}
+	if (json_is_string(value))
+		return timestamp_parse(json_string_value(value),
+		    json_string_length(value), out);
+	return -1;
+}
+
+/* Parse an address held in a JSON string; 0, or -1 if none. */
+static int
+read_address(const json_t *value, struct ip_addr *out)
+{
+	if (!json_is_string(value))
+		return -1;
+	return addr_parse(json_string_value(value), json_string_length(value),
+	    out);
+}
+
+/* Read a port; unset gives FLOW_NO_PORT; -1 when not a port number. */
+static int
+read_port(const json_t *value, int *port)
+{
+	json_int_t	 number;
+
+	*port = FLOW_NO_PORT;
+	if (value == NULL)
+		return 0;
+	if (!json_is_integer(value))
+		return -1;
+	number = json_integer_value(value);
+	if (number < 0 || number > 65535)
+		return -1;
+	*port = (int)number;
+	return 0;
+}
+
+/* A counter field as a number, 0 when unset or not a number. */
+static double
+counter(const json_t *object, const char *name)
+{
+	return json_number_value(json_object_get(object, name));
+}
+
+/* True when s is one of the n strings in list. */
+static bool
+in_list(const char *s, const char *const *list, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++) {
+		if (strcmp(s, list[i]) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* True when the transport names ICMP, whose "ports" are type and code. */
+static bool
+is_icmp(const char *transport)
+{
+	return strcmp(transport, "icmp") == 0 ||
+	    strcmp(transport, "ipv6-icmp") == 0 ||
+	    strcmp(transport, "icmp6") == 0;
+}
+
+/* Which log a record comes from: by _path or @stream, else by fields. */
+static enum zeek_log
+which_log(const json_t *object)
+{
+	const json_t	*path;
+	const char	*name;
+
+	path = get(object, "_path");
+	if (!json_is_string(path))
+		path = get(object, "@stream");
+	if (json_is_string(path)) {
+		name = json_string_value(path);
+		if (strcmp(name, "conn") == 0)
+			return ZEEK_LOG_CONN;
+		if (strcmp(name, "rdp") == 0)
+			return ZEEK_LOG_RDP;
+		return ZEEK_LOG_OTHER;
+	}
+	if (get(object, "conn_state") != NULL || get(object, "proto") != NULL)
+		return ZEEK_LOG_CONN;
+	if (get(object, "cookie") != NULL ||
+	    get(object, "security_protocol") != NULL ||
+	    get(object, "result") != NULL)
+		return ZEEK_LOG_RDP;
+	return ZEEK_LOG_OTHER;
+}
+
+/* True when the connection carried packets, or bytes, both ways. */
+static bool
+data_both_ways(const json_t *object)
+{
+	if (counter(object, "orig_pkts") > 0 &&
+	    counter(object, "resp_pkts") > 0)
+		return true;
+	return counter(object, "orig_bytes") > 0 &&
+	    counter(object, "resp_bytes") > 0;
+}
+
+/* Classify a conn record's handshake from its conn_state and counters. */
+static enum flow_setup
+conn_setup(const json_t *object, const char *state, const char *transport)
+{
+	size_t	 n_established, n_attempt;
+
+	n_established = sizeof established_states / sizeof *established_states;
+	n_attempt = sizeof attempt_states / sizeof *attempt_states;
+
+	if (*state == '\0')
+		return FLOW_SETUP_UNKNOWN;
+	if (strcmp(transport, "udp") == 0 || strcmp(state, "OTH") == 0) {
+		if (data_both_ways(object))
+			return FLOW_SETUP_ESTABLISHED;
+		return FLOW_SETUP_ATTEMPT;
+	}
+	if (in_list(state, established_states, n_established))
+		return FLOW_SETUP_ESTABLISHED;
+	if (in_list(state, attempt_states, n_attempt))
+		return FLOW_SETUP_ATTEMPT;
+	return FLOW_SETUP_UNKNOWN;
+}
+
+/* Fill in the fields only a conn record has: service, state, duration. */
+static void
+decode_conn(const json_t *object, struct flow_event *event)
+{
+	const json_t	*service, *duration;
+	double		 seconds;
+
+	service = get(object, "service");
+	if (json_is_array(service))
+		join_set(event->service, sizeof event->service, service);
+	else
+		copy_text(event->service, sizeof event->service, service);
+
+	copy_text(event->state, sizeof event->state,
+	    get(object, "conn_state"));
+	event->setup = conn_setup(object, event->state, event->transport);
+
+	duration = get(object, "duration");
+	if (json_is_number(duration)) {
+		seconds = json_number_value(duration);
+		if (isfinite(seconds) && seconds > 0)
+			event->written = event->start + seconds;
+	}
+}
+
+/*
+ * True when a parsed first record looks like Zeek JSON: an object with
+ * "ts" or "uid" and no "event_type" (which would make it eve).
+ */
+bool
+zeek_json_sniff(const json_t *object)
+{
+	if (!json_is_object(object))
+		return false;
+	if (json_object_get(object, "event_type") != NULL)
+		return false;
+	return json_object_get(object, "ts") != NULL ||
+	    json_object_get(object, "uid") != NULL;
+}
+
+/*
+ * Decode one parsed Zeek JSON object into *event.  Returns RECORD_EVENT
+ * for a conn or rdp record, RECORD_SKIP for any other log, RECORD_REJECT
+ * with a static *reason ("not-object", "bad-time", "bad-address",
+ * "bad-port") when the record cannot give a usable event.  The object
+ * stays the caller's; nothing is allocated.
+ */
+enum record_result
+zeek_json_decode(const json_t *object, struct flow_event *event,
+    const char **reason)
+{
+	enum zeek_log	 log;
+	const char	*transport;
+	bool		 icmp;
+
+	memset(event, 0, sizeof *event);
+	if (!json_is_object(object)) {
+		*reason = REASON_NOT_OBJECT;
+		return RECORD_REJECT;
+	}
+	log = which_log(object);
+	if (log == ZEEK_LOG_OTHER)
+		return RECORD_SKIP;
+
+	if (read_time(get(object, "ts"), &event->start) != 0) {
+		*reason = REASON_BAD_TIME;
+		return RECORD_REJECT;
+	}
+	event->written = event->start;
+
+	if (read_address(get_scoped(object, "id.orig_h", "id_orig_h"),
+	    &event->source) != 0 ||
+	    read_address(get_scoped(object, "id.resp_h", "id_resp_h"),
+	    &event->destination) != 0) {
+		*reason = REASON_BAD_ADDRESS;
+		return RECORD_REJECT;
+	}
+
+	/* rdp.log has no proto field: RDP's own log is of TCP sessions. */
+	copy_lower(event->transport, sizeof event->transport,
+	    get(object, "proto"));
+	transport = event->transport;
+	if (*transport == '\0' && log == ZEEK_LOG_RDP)
+		strcpy(event->transport, "tcp");
+
+	icmp = is_icmp(transport);
+	if (icmp) {
+		event->source_port = FLOW_NO_PORT;
+		event->destination_port = FLOW_NO_PORT;
+	} else if (read_port(get_scoped(object, "id.orig_p", "id_orig_p"),
+	    &event->source_port) != 0 ||
+	    read_port(get_scoped(object, "id.resp_p", "id_resp_p"),
+	    &event->destination_port) != 0) {
+		*reason = REASON_BAD_PORT;
+		return RECORD_REJECT;
+	}
+
+	copy_text(event->id, sizeof event->id, get(object, "uid"));
+
+	if (log == ZEEK_LOG_RDP) {
+		event->dataset = FLOW_ZEEK_RDP;
+		strcpy(event->service, "rdp");
+		event->setup = FLOW_SETUP_ESTABLISHED;
+	} else {
+		event->dataset = FLOW_ZEEK_CONN;
+		decode_conn(object, event);
+	}
+	return RECORD_EVENT;
+}
