@@ -1,0 +1,128 @@
+# lib.sh - shared by the scenario tests: where things are, how to skip,
+# how to check, and converters that write one list of connections as
+# Zeek TSV, Zeek JSON (epoch or ISO ts) and Suricata eve.
+#
+# A connection list is tab separated, one connection a line:
+#   ts uid src sport dst dport proto service duration state opkts rpkts
+# (service "-" when none).
+
+: "${FANIN:=$(pwd)/src/fanin}"
+: "${SRCDIR:=$(pwd)}"
+: "${SHARED:=$SRCDIR/../shared}"
+
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/fanin-test.XXXXXX")
+trap 'rm -rf "$TMP"' EXIT
+FAILED=0
+CHECKS=0
+
+# Skip the whole script (automake's 77) when ../shared is not there.
+need_shared() {
+	[ -d "$SHARED/cases" ] || { echo "SKIP: no $SHARED"; exit 77; }
+}
+
+# check NAME EXPECTED ACTUAL: compare and report.
+check() {
+	CHECKS=$((CHECKS + 1))
+	if [ "$2" = "$3" ]; then
+		echo "ok - $1"
+	else
+		echo "FAIL - $1: expected '$2', got '$3'"
+		FAILED=$((FAILED + 1))
+	fi
+}
+
+# finish: exit with the tally.
+finish() {
+	echo "$((CHECKS - FAILED)) passed, $FAILED failed"
+	[ "$FAILED" = 0 ]
+}
+
+# stat_total KEY STATSFILE: a key of the "total" line of --stats.
+stat_total() {
+	sed -n "s/^total .* $1=\([^ ]*\).*/\1/p" "$2"
+}
+
+# stat_file PATHPART KEY STATSFILE: a key of a file's line of --stats.
+stat_file() {
+	grep "^file=[^ ]*$1 " "$3" | sed -n "s/.* $2=\([^ ]*\).*/\1/p"
+}
+
+# counted_sources EVENTS: distinct counted source addresses, sorted.
+counted_sources() {
+	jq -r 'select(.fanin.counted) | .source.ip' "$1" | sort -u |
+	    tr '\n' ' ' | sed 's/ $//'
+}
+
+# all_sources EVENTS: every event's source address, in order.
+all_sources() {
+	jq -r '.source.ip' "$1" | tr '\n' ' ' | sed 's/ $//'
+}
+
+# The awk function that turns epoch seconds into ISO 8601 UTC.
+AWK_ISO='
+function iso(t,   s, f, days, z, era, doe, yoe, doy, mp, d, m, y) {
+	s = int(t); f = t - s
+	days = int(s / 86400); s -= days * 86400
+	z = days + 719468; era = int(z / 146097)
+	doe = z - era * 146097
+	yoe = int((doe - int(doe/1460) + int(doe/36524) - int(doe/146096)) / 365)
+	y = yoe + era * 400; doy = doe - (365*yoe + int(yoe/4) - int(yoe/100))
+	mp = int((5*doy + 2)/153); d = doy - int((153*mp+2)/5) + 1
+	m = mp < 10 ? mp + 3 : mp - 9; if (m <= 2) y++
+	return sprintf("%04d-%02d-%02dT%02d:%02d:%02d.%06dZ", y, m, d,
+	    int(s/3600), int(s%3600/60), s%60, int(f * 1000000 + 0.5))
+}'
+
+# to_zeek_tsv < LIST: a Zeek conn.log.
+to_zeek_tsv() {
+	printf '#separator \\x09\n#set_separator\t,\n#empty_field\t(empty)\n'
+	printf '#unset_field\t-\n#path\tconn\n#open\t2026-01-01-00-00-00\n'
+	printf '#fields\tts\tuid\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p'
+	printf '\tproto\tservice\tduration\torig_bytes\tresp_bytes'
+	printf '\tconn_state\tlocal_orig\tlocal_resp\tmissed_bytes\thistory'
+	printf '\torig_pkts\torig_ip_bytes\tresp_pkts\tresp_ip_bytes'
+	printf '\ttunnel_parents\n'
+	printf '#types\ttime\tstring\taddr\tport\taddr\tport\tenum\tstring'
+	printf '\tinterval\tcount\tcount\tstring\tbool\tbool\tcount\tstring'
+	printf '\tcount\tcount\tcount\tcount\tset[string]\n'
+	awk -F'\t' -v OFS='\t' '{
+		print $1, $2, $3, $4, $5, $6, $7, $8, $9, $11 * 100,
+		    $12 * 100, $10, "T", "T", 0, "ShADadFf", $11, $11 * 140,
+		    $12, $12 * 140, "-"
+	}'
+	printf '#close\t2026-01-01-00-00-00\n'
+}
+
+# to_zeek_json iso|epoch < LIST: a Zeek JSON conn.log.
+to_zeek_json() {
+	awk -F'\t' -v mode="$1" "$AWK_ISO"'
+	{
+		ts = mode == "iso" ? "\"" iso($1) "\"" : $1
+		svc = $8 == "-" ? "" : ",\"service\":\"" $8 "\""
+		printf "{\"_path\":\"conn\",\"ts\":%s,\"uid\":\"%s\",", ts, $2
+		printf "\"id.orig_h\":\"%s\",\"id.orig_p\":%d,", $3, $4
+		printf "\"id.resp_h\":\"%s\",\"id.resp_p\":%d,", $5, $6
+		printf "\"proto\":\"%s\"%s,\"duration\":%s,", $7, svc, $9
+		printf "\"conn_state\":\"%s\",\"orig_pkts\":%d,", $10, $11
+		printf "\"resp_pkts\":%d}\n", $12
+	}'
+}
+
+# to_eve < LIST: Suricata eve flow events (flow_id from the line number).
+to_eve() {
+	awk -F'\t' "$AWK_ISO"'
+	{
+		tc = $10 == "SF" ? "1b" : ($10 == "REJ" ? "14" : "00")
+		app = $8 == "-" ? "" : ",\"app_proto\":\"" $8 "\""
+		printf "{\"timestamp\":\"%s\",\"flow_id\":%d,", iso($1 + $9), \
+		    1000000 + NR
+		printf "\"event_type\":\"flow\",\"src_ip\":\"%s\",", $3
+		printf "\"src_port\":%d,\"dest_ip\":\"%s\",", $4, $5
+		printf "\"dest_port\":%d,\"proto\":\"%s\"%s,", $6, toupper($7), app
+		printf "\"flow\":{\"pkts_toserver\":%d,", $11
+		printf "\"pkts_toclient\":%d,\"start\":\"%s\",", $12, iso($1)
+		printf "\"end\":\"%s\",\"state\":\"closed\"},", iso($1 + $9)
+		printf "\"tcp\":{\"tcp_flags\":\"1b\",\"tcp_flags_ts\":\"1b\","
+		printf "\"tcp_flags_tc\":\"%s\"}}\n", tc
+	}'
+}

@@ -1,0 +1,76 @@
+#!/bin/sh
+# usage.sh - the command-line contract: exit statuses, stdin, the config
+# file, options that cannot go together, unreadable inputs.
+. "$(dirname "$0")/lib.sh"
+
+sh "$SRCDIR/tests/cli/gen_conns.sh" | to_zeek_tsv > "$TMP/conn.log"
+
+"$FANIN" --help > "$TMP/help"
+check "--help exits 0" 0 $?
+for o in output follow state config bucket-span threshold min-sources \
+    exclude-source exclude-destination ports count-attempts events report \
+    stats; do
+	check "--help lists --$o" 1 "$(grep -c -- "--$o" "$TMP/help")"
+done
+"$FANIN" --version | grep -q '^fanin [0-9]'
+check "--version" 0 $?
+
+"$FANIN" 2>/dev/null
+check "no input is a usage error" 2 $?
+"$FANIN" --threshold=101 "$TMP/conn.log" 2>/dev/null
+check "threshold above 100 is a usage error" 2 $?
+"$FANIN" --bucket-span=6x "$TMP/conn.log" 2>/dev/null
+check "bad duration is a usage error" 2 $?
+"$FANIN" --exclude-source=10.0.0.0/33 "$TMP/conn.log" 2>/dev/null
+check "bad CIDR is a usage error" 2 $?
+"$FANIN" --no-such-option "$TMP/conn.log" 2>/dev/null
+check "unknown option is a usage error" 2 $?
+"$FANIN" -o "$TMP/same" --events="$TMP/same" "$TMP/conn.log" 2>/dev/null
+check "-o and --events on one file is a usage error" 2 $?
+
+# Reading stdin gives what reading the file gives.
+"$FANIN" -o "$TMP/file.al" "$TMP/conn.log" 2>/dev/null
+"$FANIN" - < "$TMP/conn.log" > "$TMP/stdin.al" 2>/dev/null
+check "stdin: exit 0" 0 $?
+check "stdin: same alert as the file" \
+    "$(jq -r .event.id "$TMP/file.al")" "$(jq -r .event.id "$TMP/stdin.al")"
+gzip -c "$TMP/conn.log" | "$FANIN" - > "$TMP/stdin-gz.al" 2>/dev/null
+check "gzip on stdin: same alert" \
+    "$(jq -r .event.id "$TMP/file.al")" \
+    "$(jq -r .event.id "$TMP/stdin-gz.al")"
+
+# A missing file is reported by name, exit 1, and the others still count.
+"$FANIN" -o "$TMP/missing.al" "$TMP/nope.log" "$TMP/conn.log" \
+    2> "$TMP/missing.err"
+check "missing file: exit 1" 1 $?
+check "missing file: named" 1 "$(grep -c 'nope.log' "$TMP/missing.err")"
+check "missing file: the other file's alert" 1 \
+    "$(wc -l < "$TMP/missing.al" | tr -d ' ')"
+
+# -o appends.
+"$FANIN" -o "$TMP/file.al" "$TMP/conn.log" 2>/dev/null
+check "-o appends" 2 "$(wc -l < "$TMP/file.al" | tr -d ' ')"
+
+# The config file: long option names as keys, the command line wins.
+cat > "$TMP/fanin.conf" <<CONF
+# fixed threshold for the test
+threshold = 0
+min-sources = 3
+exclude-source = 10.3.0.0/24
+count-attempts = yes
+CONF
+"$FANIN" -c "$TMP/fanin.conf" -o "$TMP/conf.al" "$TMP/conn.log" 2>/dev/null
+check "config: fixed mode alerts on busy buckets, spike excluded" \
+    "fixed" "$(jq -r .fanin.mode "$TMP/conf.al" | sort -u)"
+check "config: excluded spike sources never listed" 0 \
+    "$(grep -c '10\.3\.0\.' "$TMP/conf.al")"
+"$FANIN" -c "$TMP/fanin.conf" --threshold=70 --min-sources=5 \
+    --exclude-source=192.0.2.1 \
+    -o "$TMP/conf2.al" "$TMP/conn.log" 2>/dev/null
+check "config: the command line wins" "10.1.0.3" \
+    "$(jq -r .destination.ip "$TMP/conf2.al")"
+echo "bogus-key = 1" > "$TMP/bad.conf"
+"$FANIN" -c "$TMP/bad.conf" "$TMP/conn.log" 2> "$TMP/bad.err"
+check "config: unknown key is a usage error" 2 $?
+check "config: message names the file" 1 "$(grep -c 'bad.conf' "$TMP/bad.err")"
+finish
