@@ -61,6 +61,7 @@
 			"current/prebuilt-rule-8-17-4-spike-in-number-of-" \
 			"connections-made-to-a-destination-ip.html"
 
+/* rule.description: what the rule sees, in one sentence. */
 #define RULE_DESCRIPTION "Many distinct sources opened RDP connections " \
 			"to one destination that normally sees few, a sign " \
 			"of lateral movement from several compromised hosts."

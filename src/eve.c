@@ -56,7 +56,7 @@
 
 /* Reasons for rejecting an event, counted by --stats. */
 #define REASON_NOT_OBJECT	"not-object"
-#define REASON_BAD_TIME		"bad-time"
+#define REASON_BAD_TIME		"bad-timestamp"
 #define REASON_BAD_ADDRESS	"bad-address"
 #define REASON_BAD_PORT		"bad-port"
 
@@ -296,7 +296,7 @@ eve_worth_parsing(const char *line, size_t len)
 /*
  * Decode one parsed eve object into *event.  Returns RECORD_EVENT for a
  * flow or rdp event, RECORD_SKIP for any other event type or none,
- * RECORD_REJECT with a static *reason ("not-object", "bad-time",
+ * RECORD_REJECT with a static *reason ("not-object", "bad-timestamp",
  * "bad-address", "bad-port") when the event cannot give a usable flow.
  * The object stays the caller's; nothing is allocated.
  */

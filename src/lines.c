@@ -13,7 +13,8 @@
  *     it.  The line is counted once, when discarding starts; its tail is
  *     never taken for a new line, because only a newline ends discarding.
  *     So the buffer holds at most max_line bytes of partial line, plus the
- *     complete lines of one feed.
+ *     complete lines of one feed.  Bytes of a discarded line are not
+ *     looked at, so NULs inside one are not counted as NULs.
  *
  * Dropped bytes still count in stream offsets and line numbers.  Each
  * drop is remembered as a gap: "count bytes (and lines whole lines) were

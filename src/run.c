@@ -232,6 +232,7 @@ run(const struct options *opts)
 	memset(&rs, 0, sizeof rs);
 	rs.opts = opts;
 	signal(SIGPIPE, SIG_IGN);
+	signal(SIGXFSZ, SIG_IGN);
 	filter_init(&rs.filter, opts);
 	model_settings(opts, &mc);
 	rs.model = model_new(&mc);

@@ -106,7 +106,7 @@ set_error(struct stream *s, bool corrupt, const char *fmt, ...)
 	int	n;
 
 	n = snprintf(s->error, sizeof s->error, "file=%s offset=%" PRIu64
-	    ": ", s->name, s->offset_in);
+	    " ", s->name, s->offset_in);
 	if (n < 0 || (size_t)n >= sizeof s->error)
 		n = 0;
 	va_start(ap, fmt);

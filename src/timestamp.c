@@ -31,7 +31,6 @@
 #include <math.h>
 #include <stdbool.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -337,6 +336,16 @@ timestamp_from_number(double value)
 	return value;
 }
 
+/* Write value as exactly width decimal digits, zero padded. */
+static void
+put_digits(char *out, long value, int width)
+{
+	while (width-- > 0) {
+		out[width] = (char)('0' + value % 10);
+		value /= 10;
+	}
+}
+
 /*
  * Write t as RFC 3339 UTC with microseconds.  Times before 1970 or not
  * finite print as the epoch, times past the year 9999 as its last instant.
@@ -369,7 +378,21 @@ timestamp_format(double t, char *buf)
 	days = whole / 86400;
 	rest = (int)(whole % 86400);
 	date_from_days(days, &year, &month, &day);
-	snprintf(buf, TIMESTAMP_TEXT_MAX, "%04ld-%02d-%02dT%02d:%02d:%02d.%06ldZ",
-	    year, month, day, rest / 3600, rest / 60 % 60, rest % 60,
-	    microseconds);
+
+	/* "YYYY-MM-DDTHH:MM:SS.ffffffZ", 27 bytes and a NUL. */
+	put_digits(buf, year, 4);
+	buf[4] = '-';
+	put_digits(buf + 5, month, 2);
+	buf[7] = '-';
+	put_digits(buf + 8, day, 2);
+	buf[10] = 'T';
+	put_digits(buf + 11, rest / 3600, 2);
+	buf[13] = ':';
+	put_digits(buf + 14, rest / 60 % 60, 2);
+	buf[16] = ':';
+	put_digits(buf + 17, rest % 60, 2);
+	buf[19] = '.';
+	put_digits(buf + 20, microseconds, 6);
+	buf[26] = 'Z';
+	buf[27] = '\0';
 }

@@ -50,7 +50,7 @@ enum zeek_log {
 
 /* Reasons for rejecting a record, counted by --stats. */
 #define REASON_NOT_OBJECT	"not-object"
-#define REASON_BAD_TIME		"bad-time"
+#define REASON_BAD_TIME		"bad-timestamp"
 #define REASON_BAD_ADDRESS	"bad-address"
 #define REASON_BAD_PORT		"bad-port"
 
@@ -339,7 +339,7 @@ zeek_json_sniff(const json_t *object)
 /*
  * Decode one parsed Zeek JSON object into *event.  Returns RECORD_EVENT
  * for a conn or rdp record, RECORD_SKIP for any other log, RECORD_REJECT
- * with a static *reason ("not-object", "bad-time", "bad-address",
+ * with a static *reason ("not-object", "bad-timestamp", "bad-address",
  * "bad-port") when the record cannot give a usable event.  The object
  * stays the caller's; nothing is allocated.
  */
