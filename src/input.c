@@ -102,7 +102,8 @@ add_directory(struct file_list *list, const char *dir, int depth)
 	qsort(names, n, sizeof *names, compare_names);
 	for (i = 0; i < n; i++) {
 		path = xmalloc(strlen(dir) + strlen(names[i]) + 2);
-		sprintf(path, "%s/%s", dir, names[i]);
+		sprintf(path, "%s%s%s", dir,
+		    dir[strlen(dir) - 1] == '/' ? "" : "/", names[i]);
 		if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
 			add_directory(list, path, depth + 1);
 		else if (stat(path, &st) == 0 && S_ISREG(st.st_mode))

@@ -49,8 +49,8 @@
 struct record_decoder {
 	enum record_format	 format;
 	unsigned		 max_json_depth;
-	struct zeek_tsv		*tsv;		/* made at the first '#' line
-						   or TSV row */
+	struct zeek_tsv		*tsv;	/* made at the first '#' line
+					   or TSV row */
 };
 
 /* A decoder that has not yet seen its input's format. */

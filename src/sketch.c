@@ -156,8 +156,8 @@ struct sketch {
 static void
 put16(uint8_t *p, uint16_t v)
 {
-	p[0] = v & 0xff;
-	p[1] = v >> 8;
+	p[0] = (uint8_t)(v & 0xff);
+	p[1] = (uint8_t)(v >> 8);
 }
 
 /* Load a 16-bit value, low byte first. */
@@ -174,7 +174,7 @@ put64(uint8_t *p, uint64_t v)
 	int	i;
 
 	for (i = 0; i < 8; i++)
-		p[i] = (v >> (8 * i)) & 0xff;
+		p[i] = (uint8_t)((v >> (8 * i)) & 0xff);
 }
 
 /* Load a 64-bit value, low byte first. */

@@ -241,7 +241,8 @@ parse_offset(const char *s, size_t len, long *seconds_east)
 static int
 parse_iso8601(const char *s, size_t len, double *out)
 {
-	long		year, month, day, hour, minute, second, offset, whole;
+	long		year, month, day, hour, minute, second;
+	long		offset, whole;
 	uint64_t	fraction = 0;
 	size_t		i, scale = 0;
 
@@ -268,7 +269,8 @@ parse_iso8601(const char *s, size_t len, double *out)
 		for (; i < len && s[i] >= '0' && s[i] <= '9'; i++) {
 			/* Digits past the fifteenth are below a femtosecond. */
 			if (scale < 15) {
-				fraction = fraction * 10 + (uint64_t)(s[i] - '0');
+				fraction = fraction * 10 +
+				    (uint64_t)(s[i] - '0');
 				scale++;
 			}
 		}

@@ -100,7 +100,8 @@ test_rfc5952_rules(void **state)
 	assert_canonical("2001:0:0:1:0:0:0:1", 6, "2001:0:0:1::1");
 	assert_canonical("0:0:0:0:0:0:0:0", 6, "::");
 	assert_canonical("0:0:0:0:0:0:0:1", 6, "::1");
-	assert_canonical("2001:DB8:AC10:FE01:0:0:0:0", 6, "2001:db8:ac10:fe01::");
+	assert_canonical("2001:DB8:AC10:FE01:0:0:0:0", 6,
+	    "2001:db8:ac10:fe01::");
 }
 
 /* IPv4-mapped IPv6 becomes the IPv4 address, equal to the plain form. */

@@ -362,6 +362,7 @@ test_decode_random(void **state)
 	}
 }
 
+/* Run every test. */
 int
 main(void)
 {

@@ -280,6 +280,28 @@ test_calendar_against_libc(void **state)
 	}
 }
 
+/* Whole seconds up to the year 9999 print as the C library says. */
+static void
+test_calendar_whole_range(void **state)
+{
+	char		 want[64], got[TIMESTAMP_TEXT_MAX];
+	struct tm	 tm;
+	unsigned	 seed = 4242;
+	time_t		 t;
+	int		 i;
+
+	(void)state;
+	for (i = 0; i < 100000; i++) {
+		t = (time_t)(((uint64_t)rand_r(&seed) << 20 ^
+		    (uint64_t)rand_r(&seed)) % 253402300800ULL);
+		gmtime_r(&t, &tm);
+		strftime(want, sizeof want, "%Y-%m-%dT%H:%M:%S.000000Z", &tm);
+		timestamp_format((double)t, got);
+		if (strcmp(got, want) != 0)
+			fail_msg("%lld: %s != %s", (long long)t, got, want);
+	}
+}
+
 /* Formatting what was parsed gives back the same text. */
 static void
 test_round_trip(void **state)
@@ -316,6 +338,7 @@ main(void)
 		cmocka_unit_test(test_format),
 		cmocka_unit_test(test_matches_strtod),
 		cmocka_unit_test(test_calendar_against_libc),
+		cmocka_unit_test(test_calendar_whole_range),
 		cmocka_unit_test(test_round_trip)
 	};
 

@@ -39,7 +39,7 @@ finish() {
 
 # stat_total KEY STATSFILE: a key of the "total" line of --stats.
 stat_total() {
-	sed -n "s/^total .* $1=\([^ ]*\).*/\1/p" "$2"
+	sed -n "s/^total.* $1=\([^ ]*\).*/\1/p" "$2"
 }
 
 # stat_file PATHPART KEY STATSFILE: a key of a file's line of --stats.

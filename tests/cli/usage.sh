@@ -10,7 +10,8 @@ check "--help exits 0" 0 $?
 for o in output follow state config bucket-span threshold min-sources \
     exclude-source exclude-destination ports count-attempts events report \
     stats; do
-	check "--help lists --$o" 1 "$(grep -c -- "--$o" "$TMP/help")"
+	check "--help lists --$o" 1 \
+	    "$(grep -cE -- "^ +(-[a-z], )?--$o([= ]|\$)" "$TMP/help")"
 done
 "$FANIN" --version | grep -q '^fanin [0-9]'
 check "--version" 0 $?
