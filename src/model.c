@@ -14,11 +14,12 @@
  * watermark is final: its distinct count joins the destination's history
  * and the population, and its memory is freed.  A record for a final
  * bucket is late: counted in late_records, otherwise ignored.  A record is
- * judged late against the watermark as it stood before the record, so a
- * long session whose own end moves the watermark still counts.  A long
- * session whose bucket other records have already closed is late; Zeek's
- * rdp.log and Suricata's rdp event, written seconds after the start, have
- * counted it by then, and its conn or flow record adds nothing.
+ * judged late against the watermark as it stood before the record, and by
+ * the time it could first have been written: a long session whose start
+ * bucket other records have already closed is not late for being long,
+ * and joins the oldest open bucket, where it was still active.  Every
+ * flow event, RDP or not, moves event time on (model_observe()), so the
+ * first learning starts at the first record of any kind.
  *
  * Each destination keeps its open buckets (usually one; two or three while
  * the lateness straddles a boundary), each with a sketch of its sources
@@ -791,6 +792,16 @@ sweep(struct model *m, int64_t watermark)
 		recent_rebuild(m, watermark);
 	population_level(&m->population, &m->population_now);
 	m->swept = watermark;
+}
+
+/* Start the first learning at the first record's time, once. */
+static void
+start_learning(struct model *m, double start)
+{
+	if (m->learning_set)
+		return;
+	m->learning_end = start + m->config.learning;
+	m->learning_set = true;
 }
 
 /* Move the watermark to a record's written time; sweep when it crosses. */
@@ -1662,18 +1673,22 @@ model_add(struct model *m, const struct flow_event *ev, struct spike *out)
 		m->stats.late_records++;
 		return 0;
 	}
+	if (!usable_time(written) || written < ev->start)
+		written = ev->start;
 	index = bucket_of(m, ev->start);
 	watermark = watermark_bucket(m);
 	if (index < watermark) {
-		m->stats.late_records++;
-		return 0;
+		/* A long session is not late for being long: judged by when
+		   it could first be written, it joins the oldest open bucket,
+		   where it was still active. */
+		if (m->have_time &&
+		    written < m->max_written - m->config.lateness) {
+			m->stats.late_records++;
+			return 0;
+		}
+		index = watermark;
 	}
-	if (!usable_time(written) || written < ev->start)
-		written = ev->start;
-	if (!m->learning_set) {
-		m->learning_end = ev->start + m->config.learning;
-		m->learning_set = true;
-	}
+	start_learning(m, ev->start);
 	if (ev->id[0] != '\0' &&
 	    recent_seen(m, uid_key(ev), index, watermark)) {
 		duplicate = true;
@@ -1687,6 +1702,23 @@ model_add(struct model *m, const struct flow_event *ev, struct spike *out)
 		spiked = consider(m, d, b, ev, out);
 	advance(m, written);
 	return spiked;
+}
+
+/*
+ * See a flow event of any kind: event time moves on (the watermark and
+ * the first learning) even where no RDP is counted.
+ */
+void
+model_observe(struct model *m, const struct flow_event *ev)
+{
+	double	written = ev->written;
+
+	if (!usable_time(ev->start))
+		return;
+	if (!usable_time(written) || written < ev->start)
+		written = ev->start;
+	start_learning(m, ev->start);
+	advance(m, written);
 }
 
 /* Counters, and the memory held, walked now. */

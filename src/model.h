@@ -86,6 +86,12 @@ void		 model_free(struct model *);
 int		 model_add(struct model *, const struct flow_event *,
 		     struct spike *out);
 
+/*
+ * See a flow event that is not counted: it moves event time on (the
+ * watermark, the start of the first learning) and changes nothing else.
+ */
+void		 model_observe(struct model *, const struct flow_event *);
+
 /* Figures for --stats. */
 void		 model_get_stats(const struct model *, struct model_stats *);
 

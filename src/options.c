@@ -85,7 +85,7 @@ static const char usage_text[] =
 "      --bucket-span=DUR      bucket length: 15m, 1h, 6h... (default 6h)\n"
 "      --threshold=SCORE      alert at this score or above, 0-100\n"
 "                             (default 70); 0 alerts on every bucket with\n"
-"                             --min-sources or more, with no learning\n"
+"                             enough sources (see below), with no learning\n"
 "      --min-sources=N        never alert below N sources (default 5)\n"
 "      --exclude-source=CIDR  ignore these sources (repeatable)\n"
 "      --exclude-destination=CIDR\n"

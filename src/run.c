@@ -140,12 +140,15 @@ on_event(void *arg, struct input_file *f, struct flow_event *ev,
 		break;
 	case FILTER_NOT_ESTABLISHED:
 		f->stats.not_established++;
+		model_observe(rs->model, ev);
 		break;
 	case FILTER_EXCLUDED_SOURCE:
 	case FILTER_EXCLUDED_DESTINATION:
 		f->stats.excluded++;
+		model_observe(rs->model, ev);
 		break;
 	case FILTER_NOT_RDP:
+		model_observe(rs->model, ev);
 		break;
 	}
 	if (rs->events != NULL)

@@ -30,12 +30,12 @@
  *
  * A register needs 6 bits (ranks run 0..51).  We spend a whole byte on
  * each: 16 KiB instead of 12 KiB.  Only the few destinations that pass 128
- * distinct sources in one bucket ever hold registers, so the 4 KiB buys
- * little, while a byte per register keeps every access a plain load and
- * store with no shifting across byte boundaries.  Next to the registers we
- * keep a histogram of register values (52 counters), updated on every
- * raise, so an estimate costs 52 steps rather than a pass over 16384
- * registers; the model asks for one on every raise.
+ * distinct sources in one bucket ever hold registers, so saving 4 KiB
+ * matters little, while a byte per register keeps every access a plain
+ * load and store with no shifting across byte boundaries.  Next to the
+ * registers we keep a histogram of register values (52 counters), updated
+ * on every raise, so an estimate costs 52 steps rather than a pass over
+ * 16384 registers; the model asks for one on every raise.
  *
  * The estimator
  * -------------
@@ -138,6 +138,7 @@ struct dense {
 	uint8_t		 registers[HLL_M];
 };
 
+/* A sketch: an exact set until EXACT_MAX, registers after. */
 struct sketch {
 	union {
 		uint64_t	*set;		/* exact: sorted hashes */

@@ -40,6 +40,7 @@
 #include "record.h"
 #include "timestamp.h"
 #include "zeek_json.h"
+#include "zeek_tsv.h"
 
 /* The Zeek logs this decoder turns into events; others are skipped. */
 enum zeek_log {
@@ -53,16 +54,6 @@ enum zeek_log {
 #define REASON_BAD_TIME		"bad-timestamp"
 #define REASON_BAD_ADDRESS	"bad-address"
 #define REASON_BAD_PORT		"bad-port"
-
-/* conn_state values that mean the TCP handshake completed. */
-static const char *const established_states[] = {
-	"SF", "S1", "S2", "S3", "RSTO", "RSTR"
-};
-
-/* conn_state values that mean a refused, unanswered or half-open try. */
-static const char *const attempt_states[] = {
-	"S0", "REJ", "RSTOS0", "RSTRH", "SH", "SHR"
-};
 
 /* A value, or NULL when it is missing, null or the empty string. */
 static const json_t *
@@ -206,24 +197,13 @@ read_port(const json_t *value, int *port)
 	return 0;
 }
 
-/* A counter field as a number, 0 when unset or not a number. */
-static double
+/* A counter field as a number, 0 when unset, negative or not a number. */
+static uint64_t
 counter(const json_t *object, const char *name)
 {
-	return json_number_value(json_object_get(object, name));
-}
+	double	v = json_number_value(json_object_get(object, name));
 
-/* True when s is one of the n strings in list. */
-static bool
-in_list(const char *s, const char *const *list, size_t n)
-{
-	size_t	 i;
-
-	for (i = 0; i < n; i++) {
-		if (strcmp(s, list[i]) == 0)
-			return true;
-	}
-	return false;
+	return v > 0 && v < 1e18 ? (uint64_t)v : 0;
 }
 
 /* True when the transport names ICMP, whose "ports" are type and code. */
@@ -262,38 +242,14 @@ which_log(const json_t *object)
 	return ZEEK_LOG_OTHER;
 }
 
-/* True when the connection carried packets, or bytes, both ways. */
-static bool
-data_both_ways(const json_t *object)
-{
-	if (counter(object, "orig_pkts") > 0 &&
-	    counter(object, "resp_pkts") > 0)
-		return true;
-	return counter(object, "orig_bytes") > 0 &&
-	    counter(object, "resp_bytes") > 0;
-}
-
-/* Classify a conn record's handshake from its conn_state and counters. */
+/* Classify a conn record's handshake with the table both Zeek formats use. */
 static enum flow_setup
 conn_setup(const json_t *object, const char *state, const char *transport)
 {
-	size_t	 n_established, n_attempt;
-
-	n_established = sizeof established_states / sizeof *established_states;
-	n_attempt = sizeof attempt_states / sizeof *attempt_states;
-
-	if (*state == '\0')
-		return FLOW_SETUP_UNKNOWN;
-	if (strcmp(transport, "udp") == 0 || strcmp(state, "OTH") == 0) {
-		if (data_both_ways(object))
-			return FLOW_SETUP_ESTABLISHED;
-		return FLOW_SETUP_ATTEMPT;
-	}
-	if (in_list(state, established_states, n_established))
-		return FLOW_SETUP_ESTABLISHED;
-	if (in_list(state, attempt_states, n_attempt))
-		return FLOW_SETUP_ATTEMPT;
-	return FLOW_SETUP_UNKNOWN;
+	return zeek_conn_setup(state, strlen(state),
+	    strcmp(transport, "udp") == 0, counter(object, "orig_pkts"),
+	    counter(object, "resp_pkts"), counter(object, "orig_bytes"),
+	    counter(object, "resp_bytes"));
 }
 
 /* Fill in the fields only a conn record has: service, state, duration. */

@@ -38,7 +38,7 @@
  * rows, 250 MB of text, a second on one core of the development machine.
  *
  * Whether a connection was established comes from conn_state; see
- * conn_state_setup().  Zeek keeps the ICMP type and code in the port
+ * zeek_conn_setup().  Zeek keeps the ICMP type and code in the port
  * columns; they are not ports and are dropped.
  */
 #include <stdint.h>
@@ -413,8 +413,8 @@ address_value(const struct zeek_tsv *tsv, const struct field *field,
  * in both directions decides; UDP has no handshake at all, so packets
  * both ways are enough whatever the state.  Unknown states stay unknown.
  */
-static enum flow_setup
-conn_state_setup(const char *state, size_t state_len, bool udp,
+enum flow_setup
+zeek_conn_setup(const char *state, size_t state_len, bool udp,
     uint64_t orig_pkts, uint64_t resp_pkts, uint64_t orig_bytes,
     uint64_t resp_bytes)
 {
@@ -767,7 +767,7 @@ decode_conn_details(const struct zeek_tsv *tsv,
 	    sizeof event->service);
 	copy_value(tsv, &fields[SLOT_CONN_STATE], event->state,
 	    sizeof event->state);
-	event->setup = conn_state_setup(event->state, strlen(event->state),
+	event->setup = zeek_conn_setup(event->state, strlen(event->state),
 	    strcmp(event->transport, "udp") == 0,
 	    count_value(tsv, &fields[SLOT_ORIG_PKTS]),
 	    count_value(tsv, &fields[SLOT_RESP_PKTS]),

@@ -15,6 +15,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "record.h"
 
@@ -28,6 +29,18 @@ void			 zeek_tsv_free(struct zeek_tsv *);
 
 /* True when a file's first line looks like the start of a Zeek TSV log. */
 bool			 zeek_tsv_sniff(const char *line, size_t len);
+
+/*
+ * Whether a Zeek conn record was established, from its conn_state
+ * (state_len bytes; 0 when absent), its transport and its counters.  Both
+ * Zeek formats use this one table: SF S1 S2 S3 RSTO RSTR are established;
+ * S0 REJ RSTOS0 RSTRH SH SHR are attempts; OTH is established with data
+ * both ways; UDP with packets both ways is established whatever the state;
+ * an absent or unknown state is unknown.
+ */
+enum flow_setup		 zeek_conn_setup(const char *state, size_t state_len,
+			     bool udp, uint64_t orig_pkts, uint64_t resp_pkts,
+			     uint64_t orig_bytes, uint64_t resp_bytes);
 
 /* Decode one line; results and reasons as record_decode(). */
 enum record_result	 zeek_tsv_decode(struct zeek_tsv *, const char *line,

@@ -285,9 +285,9 @@ test_zeek_conn_state_table(void **unused)
 		{ "tcp", "OTH", 80, 79, 0, 0, FLOW_SETUP_ESTABLISHED },
 		{ "tcp", "OTH", 0, 0, 421, 3985, FLOW_SETUP_ESTABLISHED },
 		{ "tcp", "OTH", 0, 5, 0, 300, FLOW_SETUP_ATTEMPT },
-		/* UDP goes by packets, whatever the state says */
+		/* UDP: packets both ways, or Zeek's SF (a reply seen) */
 		{ "udp", "SF", 1, 1, 48, 48, FLOW_SETUP_ESTABLISHED },
-		{ "udp", "SF", 1, 0, 48, 0, FLOW_SETUP_ATTEMPT },
+		{ "udp", "SF", 1, 0, 48, 0, FLOW_SETUP_ESTABLISHED },
 		{ "udp", "S0", 2, 0, 96, 0, FLOW_SETUP_ATTEMPT },
 		{ "udp", "SHR", 0, 1, 0, 111, FLOW_SETUP_ATTEMPT },
 		/* a state outside the table is kept raw, not judged */

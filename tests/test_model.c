@@ -534,7 +534,7 @@ test_late_record(void **state)
 	before = stats_of(&r);
 
 	ev = connection(99, 3, T0 + 2 * HOUR);
-	ev.written = T0 + SPAN + 3 * HOUR;
+	ev.written = T0 + 2 * HOUR + 60;
 	snprintf(ev.id, sizeof ev.id, "Clate");
 	assert_int_equal(feed(&r, &ev), 0);
 	after = stats_of(&r);
@@ -548,6 +548,39 @@ test_late_record(void **state)
 	json_decref(saved);
 	json_decref(again);
 	assert_int_equal(r.nspikes, 0);
+	run_end(&r);
+}
+
+/*
+ * A long session whose start bucket is final is not late: written just
+ * now, it counts in the oldest open bucket.
+ */
+static void
+test_long_session_not_late(void **state)
+{
+	struct model_config	 c = default_config();
+	struct flow_event	 ev;
+	struct model_stats	 before, after;
+	struct run		 r;
+	int			 k;
+
+	c.threshold = 0;
+	c.min_sources = 2;
+	run_start(&r, &c);
+	for (k = 0; k < 4; k++) {
+		ev = connection(10 + (unsigned)k, 3, T0 + HOUR + k);
+		feed(&r, &ev);
+	}
+	ev = connection(50, 8, T0 + SPAN + 2 * HOUR);
+	feed(&r, &ev);
+	before = stats_of(&r);
+	ev = connection(60, 8, T0 + 2 * HOUR);
+	ev.written = T0 + SPAN + 2 * HOUR + 10;
+	assert_int_equal(feed(&r, &ev), 1);
+	after = stats_of(&r);
+	assert_int_equal(after.late_records, before.late_records);
+	assert_int_equal(r.spikes[r.nspikes - 1].distinct_sources, 2);
+	assert_true(r.spikes[r.nspikes - 1].bucket_start == T0 + SPAN);
 	run_end(&r);
 }
 
@@ -1010,6 +1043,7 @@ main(void)
 		cmocka_unit_test(test_min_sources),
 		cmocka_unit_test(test_learning),
 		cmocka_unit_test(test_late_record),
+		cmocka_unit_test(test_long_session_not_late),
 		cmocka_unit_test(test_out_of_order_within_lateness),
 		cmocka_unit_test(test_one_spike_per_bucket),
 		cmocka_unit_test(test_duplicate_uid),
