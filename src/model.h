@@ -92,6 +92,20 @@ int		 model_add(struct model *, const struct flow_event *,
  */
 void		 model_observe(struct model *, const struct flow_event *);
 
+/*
+ * The distinct-source counts of a destination's last buckets, for the
+ * report: up to max counts, oldest first, ending with the bucket that
+ * holds time t (its count so far).  *first_bucket_start is the start of
+ * the oldest one returned; *level and *band are the baseline level and
+ * the count that would score the threshold (the top of the normal band)
+ * as they stand now.  Returns how many counts were written (0 for a
+ * destination the model does not hold).
+ */
+size_t		 model_history(const struct model *,
+		     const struct ip_addr *destination, double t,
+		     uint32_t *counts, size_t max, double *first_bucket_start,
+		     double *level, double *band);
+
 /* Figures for --stats. */
 void		 model_get_stats(const struct model *, struct model_stats *);
 
