@@ -1004,6 +1004,44 @@ score_of(double log_p)
 }
 
 /*
+ * The level a bucket at index is compared with: its mean, variance and
+ * mode ("baseline" or "population"), from the history as known now.
+ */
+static const char *
+expected(const struct model *m, const struct destination *d, int64_t index,
+    double *mean, double *variance, unsigned *nonempty)
+{
+	struct window	w;
+	struct level	own, pop;
+	double		n;
+
+	window_fill(d, index, &w);
+	own_level(&w, m->config.bucket_span, &own);
+	*nonempty = w.nonempty;
+	if (w.nonempty >= WARM_BUCKETS) {
+		*mean = own.mean;
+		*variance = own.variance;
+		return "baseline";
+	}
+	pop = m->population_now;
+	n = own.buckets;
+	*mean = (n * own.mean + POPULATION_WEIGHT * pop.mean) /
+	    (n + POPULATION_WEIGHT);
+	*variance = (n * own.variance + POPULATION_WEIGHT * pop.variance) /
+	    (n + POPULATION_WEIGHT);
+	return "population";
+}
+
+/* The score of count distinct sources against a mean and variance. */
+static unsigned
+score_count(uint64_t count, double mean, double variance)
+{
+	mean = fmax(mean, MEAN_FLOOR);
+	variance = fmax(variance, mean);
+	return score_of(log_tail(count, mean, variance));
+}
+
+/*
  * Score a bucket holding count distinct sources.  Sets the typical count
  * and the mode ("baseline", "population" or "fixed").
  */
@@ -1012,35 +1050,17 @@ judge(const struct model *m, const struct destination *d,
     const struct bucket *b, uint64_t count, double *typical,
     const char **mode)
 {
-	struct window	w;
-	struct level	own, pop;
-	double		mean, variance, n;
+	double		mean, variance;
+	unsigned	nonempty;
 
-	window_fill(d, b->index, &w);
-	own_level(&w, m->config.bucket_span, &own);
+	*mode = expected(m, d, b->index, &mean, &variance, &nonempty);
 	if (m->config.threshold <= 0) {
 		*mode = "fixed";
-		*typical = w.nonempty >= WARM_BUCKETS ? own.mean : 0;
+		*typical = nonempty >= WARM_BUCKETS ? mean : 0;
 		return 100;
 	}
-	if (w.nonempty >= WARM_BUCKETS) {
-		*mode = "baseline";
-		mean = own.mean;
-		variance = own.variance;
-	} else {
-		*mode = "population";
-		pop = m->population_now;
-		n = own.buckets;
-		mean = (n * own.mean + POPULATION_WEIGHT * pop.mean) /
-		    (n + POPULATION_WEIGHT);
-		variance = (n * own.variance +
-		    POPULATION_WEIGHT * pop.variance) /
-		    (n + POPULATION_WEIGHT);
-	}
 	*typical = mean;
-	mean = fmax(mean, MEAN_FLOOR);
-	variance = fmax(variance, mean);
-	return score_of(log_tail(count, mean, variance));
+	return score_count(count, mean, variance);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1719,6 +1739,88 @@ model_observe(struct model *m, const struct flow_event *ev)
 		written = ev->start;
 	start_learning(m, ev->start);
 	advance(m, written);
+}
+
+/* The final or open count of bucket index of d, or -1 when unknown. */
+static int64_t
+count_at(const struct destination *d, int64_t index)
+{
+	const struct bucket	*b;
+	int64_t			 back;
+
+	if ((b = bucket_find(d, index)) != NULL)
+		return (int64_t)sketch_count(b->sources);
+	if (index < d->first_bucket)
+		return -1;
+	if (d->ring_len > 0 && index <= d->last_final) {
+		back = d->last_final - index;
+		if (back >= d->ring_len)
+			return -1;
+		return ring_get(d, (unsigned)back);
+	}
+	return 0;
+}
+
+/* The smallest count that scores the threshold against mean, variance. */
+static double
+band_of(const struct model *m, double mean, double variance)
+{
+	uint64_t	lo = 1, hi = (uint64_t)1 << 40, mid;
+
+	if (m->config.threshold <= 0)
+		return m->config.min_sources > 0 ? m->config.min_sources : 1;
+	if (score_count(hi, mean, variance) < m->config.threshold)
+		return INFINITY;
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (score_count(mid, mean, variance) >= m->config.threshold)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return (double)lo;
+}
+
+/*
+ * A destination's counts for the report, oldest first, ending with the
+ * bucket that holds t; its level and band as a bucket there is judged.
+ */
+size_t
+model_history(const struct model *m, const struct ip_addr *destination,
+    double t, uint32_t *counts, size_t max, double *first_bucket_start,
+    double *level, double *band)
+{
+	const struct destination	*d;
+	int64_t				 index, oldest, c;
+	double				 mean, variance;
+	unsigned			 nonempty;
+	size_t				 n = 0, i;
+
+	d = m->table[table_slot(m, destination, addr_hash(destination))];
+	if (d == NULL || max == 0 || !usable_time(t))
+		return 0;
+	index = bucket_of(m, t);
+	for (oldest = index; n < max; oldest--, n++) {
+		if (n > 0 && count_at(d, oldest) < 0)
+			break;
+	}
+	oldest++;
+	for (i = 0; i < n; i++) {
+		c = count_at(d, oldest + (int64_t)i);
+		if (c < 0)
+			c = 0;
+		counts[i] = c > UINT32_MAX ? UINT32_MAX : (uint32_t)c;
+	}
+	if (first_bucket_start != NULL)
+		*first_bucket_start = bucket_start(m, oldest);
+	(void)expected(m, d, index, &mean, &variance, &nonempty);
+	if (m->config.threshold <= 0 && nonempty < WARM_BUCKETS)
+		mean = 0;
+	if (level != NULL)
+		*level = mean;
+	if (band != NULL)
+		*band = band_of(m, mean, variance);
+	return n;
 }
 
 /* Counters, and the memory held, walked now. */

@@ -1029,6 +1029,80 @@ test_memory(void **state)
 	run_end(&r);
 }
 
+/*
+ * model_history: six buckets of 1, 2, 3, 1, 2, 3 sources; the counts come
+ * back oldest first, cut to max, padded with the empty buckets since; the
+ * band is the count at which the next source makes a spike.
+ */
+static void
+test_history(void **state)
+{
+	struct model_config	c = default_config();
+	struct flow_event	ev;
+	struct ip_addr		ip = destination_ip(4), other;
+	struct run		r;
+	uint32_t		counts[40];
+	double			first = -1, level = -1, band = -1;
+	size_t			n;
+	unsigned		k, next = 900;
+	int			b;
+	const uint32_t		want[] = { 1, 2, 3, 1, 2, 3 };
+
+	run_start(&r, &c);
+	for (b = 0; b < 6; b++) {
+		for (k = 0; k < want[b]; k++) {
+			ev = connection(100 + k, 4,
+			    T0 + b * (double)SPAN + 600 + k);
+			feed(&r, &ev);
+		}
+	}
+	n = model_history(r.model, &ip, T0 + 5 * (double)SPAN + 900,
+	    counts, 40, &first, &level, &band);
+	assert_int_equal(n, 6);
+	assert_memory_equal(counts, want, sizeof want);
+	assert_true(first == T0);
+	assert_true(level > 1.7 && level < 1.9);
+	assert_true(band > 5 && band < 30 && band == (double)(int)band);
+
+	n = model_history(r.model, &ip, T0 + 5 * (double)SPAN + 900,
+	    counts, 4, &first, NULL, NULL);
+	assert_int_equal(n, 4);
+	assert_memory_equal(counts, want + 2, 4 * sizeof *counts);
+	assert_true(first == T0 + 2 * (double)SPAN);
+
+	n = model_history(r.model, &ip, T0 + 7 * (double)SPAN + 10,
+	    counts, 40, &first, NULL, NULL);
+	assert_int_equal(n, 8);
+	assert_int_equal(counts[5], 3);
+	assert_int_equal(counts[6], 0);
+	assert_int_equal(counts[7], 0);
+
+	other = destination_ip(5);
+	assert_int_equal(model_history(r.model, &other, T0, counts, 40,
+	    &first, &level, &band), 0);
+
+	/* The band is where a spike starts: new sources in bucket 5. */
+	for (k = 3; k + 1 < (unsigned)band; k++) {
+		ev = connection(next++, 4, T0 + 5 * (double)SPAN + 1000 + k);
+		assert_int_equal(feed(&r, &ev), 0);
+	}
+	ev = connection(next++, 4, T0 + 5 * (double)SPAN + 2000);
+	assert_int_equal(feed(&r, &ev), 1);
+	assert_int_equal(r.spikes[0].distinct_sources, (uint64_t)band);
+	run_end(&r);
+
+	c.threshold = 0;
+	run_start(&r, &c);
+	ev = connection(1, 4, T0);
+	feed(&r, &ev);
+	n = model_history(r.model, &ip, T0, counts, 40, &first, &level,
+	    &band);
+	assert_int_equal(n, 1);
+	assert_int_equal(counts[0], 1);
+	assert_true(level == 0 && band == 5);
+	run_end(&r);
+}
+
 /* Run every test. */
 int
 main(void)
@@ -1052,6 +1126,7 @@ main(void)
 		cmocka_unit_test(test_save_restore),
 		cmocka_unit_test(test_restore_rejects),
 		cmocka_unit_test(test_memory),
+		cmocka_unit_test(test_history),
 	};
 
 	log_set_quiet(1);
