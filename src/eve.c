@@ -67,6 +67,9 @@
 /* The key the raw-byte check looks for, quotes included. */
 static const char	event_type_key[] = "\"event_type\"";
 
+/* The flow object's opening, as Suricata writes it. */
+static const char	flow_key[] = "\"flow\":{";
+
 /* A value, or NULL when it is missing, null or the empty string. */
 static const json_t *
 get(const json_t *object, const char *name)
@@ -291,6 +294,64 @@ eve_worth_parsing(const char *line, size_t len)
 	if (!seen)
 		return memmem(line, len, "\\u", 2) != NULL;
 	return false;
+}
+
+/* Parse a raw string value found by record_json_value(); 0 or -1. */
+static int
+raw_time(enum record_json_kind kind, const char *text, size_t len,
+    double *out)
+{
+	if (kind != RECORD_JSON_STRING)
+		return -1;
+	return timestamp_parse(text, len, out);
+}
+
+/*
+ * The times of a flow event read from the raw line, as decode_times()
+ * would read them from the parsed one.  Sure only when "event_type",
+ * "flow", "start", "end" and "timestamp" each occur at most once, the
+ * event_type is flow and flow.start, after the flow object's opening,
+ * reads: in an eve flow event those keys have no other home.
+ */
+int
+eve_flow_times(const char *line, size_t len, struct flow_event *event)
+{
+	const char		*text, *flow;
+	size_t			 text_len;
+	enum record_json_kind	 kind;
+	double			 start, end, stamp;
+
+	if (record_json_value(line, len, event_type_key, &text, &text_len) !=
+	    RECORD_JSON_STRING || text_len != 4 || memcmp(text, "flow", 4) != 0)
+		return -1;
+	flow = memmem(line, len, flow_key, sizeof flow_key - 1);
+	if (flow == NULL || memmem(flow + 1, len - (size_t)(flow + 1 - line),
+	    flow_key, sizeof flow_key - 1) != NULL)
+		return -1;
+	kind = record_json_value(line, len, "\"start\"", &text, &text_len);
+	if (raw_time(kind, text, text_len, &start) != 0 || text < flow)
+		return -1;
+	memset(event, 0, sizeof *event);
+	event->dataset = FLOW_EVE_FLOW;
+	event->start = start;
+	event->source_port = FLOW_NO_PORT;
+	event->destination_port = FLOW_NO_PORT;
+	kind = record_json_value(line, len, "\"end\"", &text, &text_len);
+	if (kind == RECORD_JSON_UNSURE)
+		return -1;
+	if (raw_time(kind, text, text_len, &end) == 0)
+		event->written = end;
+	else {
+		kind = record_json_value(line, len, "\"timestamp\"", &text,
+		    &text_len);
+		if (kind == RECORD_JSON_UNSURE)
+			return -1;
+		event->written = raw_time(kind, text, text_len, &stamp) == 0 ?
+		    stamp : start;
+	}
+	if (event->written < event->start)
+		event->written = event->start;
+	return 0;
 }
 
 /*

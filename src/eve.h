@@ -29,6 +29,15 @@ bool			 eve_sniff(const json_t *object);
  */
 bool			 eve_worth_parsing(const char *line, size_t len);
 
+/*
+ * The fast path of record.h for a line that cannot be RDP: when the raw
+ * bytes surely hold one flow event whose flow.start reads, fill *event
+ * with its dataset and times only and return 0.  Returns -1 when unsure;
+ * the line must then be parsed.  The line holds no backslash.
+ */
+int			 eve_flow_times(const char *line, size_t len,
+			     struct flow_event *);
+
 /* Decode one parsed object; results and reasons as record_decode(). */
 enum record_result	 eve_decode(const json_t *object,
 			     struct flow_event *, const char **reason);

@@ -27,10 +27,25 @@
  * offered to eve_worth_parsing(), so dns, alert and stats events, most of
  * an eve file, are skipped without building a JSON tree.
  *
+ * Most lines of a replay are not RDP, and of those only the times count
+ * (they move event time on).  Unless every event is wanted (--events),
+ * a JSON line whose bytes hold none of the RDP ports as digits, no "rdp"
+ * in any case and no backslash is read by eve_flow_times() or
+ * zeek_json_conn_times() for its times alone, with no JSON tree built;
+ * they answer "unsure" at any doubt and the line is then parsed.  The
+ * byte test can only say "maybe" too often, never too rarely, so an RDP
+ * line is always parsed.  What this gives up: a line so skipped is not
+ * checked as JSON or for its addresses, so a malformed non-RDP line is
+ * not counted as rejected.  On the benchmark's files (contrib/bench) it
+ * makes Zeek JSON about five times and eve.json about six times faster.
+ *
  * Reasons for a rejected line are fixed strings counted by --stats:
  * "bad-json" here, the field reasons from the decoders, and for an input
  * that is not a log "unrecognised-format" or "missing-header".
  */
+#define _GNU_SOURCE		/* memmem */
+
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -45,13 +60,46 @@
 /* Nesting allowed when the caller gives no limit; eve needs about five. */
 #define DEFAULT_JSON_DEPTH	64
 
+/* RDP ports looked for as text in a JSON line before it is parsed. */
+#define PORT_TEXTS_MAX		64
+
 /* The decoding state of one input. */
 struct record_decoder {
 	enum record_format	 format;
 	unsigned		 max_json_depth;
+	struct record_limits	 limits;
+	bool			 times_only;	/* see record.h */
+	char			 port_text[PORT_TEXTS_MAX][8];
+	size_t			 port_text_len[PORT_TEXTS_MAX];
+	size_t			 port_texts;
 	struct zeek_tsv		*tsv;	/* made at the first '#' line
 					   or TSV row */
 };
+
+/*
+ * Write the RDP ports as the digits a JSON line would hold.  With more
+ * ports than fit, or none, every line is parsed whole.
+ */
+static void
+set_port_texts(struct record_decoder *decoder,
+    const struct record_limits *limits)
+{
+	size_t	i;
+	int	n;
+
+	if (limits->every_event || limits->rdp_port_count == 0 ||
+	    limits->rdp_port_count > PORT_TEXTS_MAX)
+		return;
+	for (i = 0; i < limits->rdp_port_count; i++) {
+		n = snprintf(decoder->port_text[i], sizeof decoder->port_text[i],
+		    "%d", limits->rdp_ports[i]);
+		if (n < 0 || (size_t)n >= sizeof decoder->port_text[i])
+			return;
+		decoder->port_text_len[i] = (size_t)n;
+	}
+	decoder->port_texts = limits->rdp_port_count;
+	decoder->times_only = true;
+}
 
 /* A decoder that has not yet seen its input's format. */
 struct record_decoder *
@@ -61,8 +109,12 @@ record_decoder_new(const struct record_limits *limits)
 
 	decoder->format = RECORD_UNKNOWN;
 	decoder->max_json_depth = DEFAULT_JSON_DEPTH;
-	if (limits != NULL && limits->max_json_depth > 0)
-		decoder->max_json_depth = limits->max_json_depth;
+	if (limits != NULL) {
+		decoder->limits = *limits;
+		if (limits->max_json_depth > 0)
+			decoder->max_json_depth = limits->max_json_depth;
+		set_port_texts(decoder, limits);
+	}
 	return decoder;
 }
 
@@ -162,6 +214,130 @@ json_too_deep(const char *line, size_t len, unsigned max)
 }
 
 /*
+ * True when a JSON line's bytes may hold an RDP record: one of the ports
+ * as digits (anywhere: a false hit only costs a parse), "rdp" in any
+ * case, or a backslash, behind which an escape could spell either.
+ */
+static bool
+json_may_be_rdp(const struct record_decoder *decoder, const char *line,
+    size_t len)
+{
+	size_t	i;
+
+	for (i = 0; i < len; i++) {
+		if (line[i] == '\\')
+			return true;
+		if ((line[i] | 0x20) == 'r' && i + 2 < len &&
+		    (line[i + 1] | 0x20) == 'd' && (line[i + 2] | 0x20) == 'p')
+			return true;
+	}
+	for (i = 0; i < decoder->port_texts; i++)
+		if (memmem(line, len, decoder->port_text[i],
+		    decoder->port_text_len[i]) != NULL)
+			return true;
+	return false;
+}
+
+/* Skip blanks from p; returns the first other byte's position. */
+static const char *
+skip_blanks(const char *p, const char *end)
+{
+	while (p < end && (*p == ' ' || *p == '\t' || *p == '\r' ||
+	    *p == '\n'))
+		p++;
+	return p;
+}
+
+/* Find a key's raw value without parsing; see record.h. */
+enum record_json_kind
+record_json_value(const char *line, size_t len, const char *key,
+    const char **value, size_t *value_len)
+{
+	const char	*end = line + len, *hit, *p, *close;
+	size_t		 key_len = strlen(key);
+
+	hit = memmem(line, len, key, key_len);
+	if (hit == NULL)
+		return RECORD_JSON_ABSENT;
+	p = hit + key_len;
+	if (memmem(p, (size_t)(end - p), key, key_len) != NULL)
+		return RECORD_JSON_UNSURE;
+	p = skip_blanks(p, end);
+	if (p == end || *p != ':')
+		return RECORD_JSON_UNSURE;
+	p = skip_blanks(p + 1, end);
+	if (p == end)
+		return RECORD_JSON_UNSURE;
+	if (*p == '"') {
+		close = memchr(p + 1, '"', (size_t)(end - p - 1));
+		if (close == NULL)
+			return RECORD_JSON_UNSURE;
+		*value = p + 1;
+		*value_len = (size_t)(close - p - 1);
+		return RECORD_JSON_STRING;
+	}
+	if (*p == '{' || *p == '[')
+		return RECORD_JSON_UNSURE;
+	for (*value = p; p < end && *p != ',' && *p != '}' && *p != ']' &&
+	    *p != ' ' && *p != '\t' && *p != '\r' && *p != '\n'; p++)
+		;
+	*value_len = (size_t)(p - *value);
+	return *value_len > 0 ? RECORD_JSON_OTHER : RECORD_JSON_UNSURE;
+}
+
+/* Length of the run of decimal digits at the front of p. */
+static size_t
+digit_run(const char *p, const char *end)
+{
+	const char	*start = p;
+
+	while (p < end && *p >= '0' && *p <= '9')
+		p++;
+	return (size_t)(p - start);
+}
+
+/* Read a plain JSON number as jansson would; see record.h. */
+int
+record_json_number(const char *text, size_t len, double *out)
+{
+	const char	*p = text, *end = text + len;
+	char		 buf[40];
+	size_t		 n;
+	bool		 integer = true;
+
+	if (len == 0 || len >= sizeof buf)
+		return -1;
+	if (*p == '-')
+		p++;
+	n = digit_run(p, end);
+	if (n == 0 || (n > 1 && *p == '0'))
+		return -1;
+	p += n;
+	if (p < end && *p == '.') {
+		integer = false;
+		if ((n = digit_run(p + 1, end)) == 0)
+			return -1;
+		p += 1 + n;
+	}
+	if (p < end && (*p == 'e' || *p == 'E')) {
+		integer = false;
+		p++;
+		if (p < end && (*p == '+' || *p == '-'))
+			p++;
+		if ((n = digit_run(p, end)) == 0)
+			return -1;
+		p += n;
+	}
+	/* jansson refuses integers past long long; leave those to it. */
+	if (p != end || (integer && len > 18))
+		return -1;
+	memcpy(buf, text, len);
+	buf[len] = '\0';
+	*out = strtod(buf, NULL);
+	return 0;
+}
+
+/*
  * Parse one JSON line and hand the object to the decoder of the format;
  * with the format not yet known, the object decides it.
  */
@@ -175,6 +351,15 @@ decode_json(struct record_decoder *decoder, const char *line, size_t len,
 
 	if (decoder->format == RECORD_EVE && !eve_worth_parsing(line, len))
 		return RECORD_SKIP;
+	if (decoder->times_only && !json_may_be_rdp(decoder, line, len)) {
+		/* Only its times can matter (record.h): try without jansson. */
+		if (decoder->format == RECORD_EVE &&
+		    eve_flow_times(line, len, event) == 0)
+			return RECORD_EVENT;
+		if (decoder->format == RECORD_ZEEK_JSON &&
+		    zeek_json_conn_times(line, len, event) == 0)
+			return RECORD_EVENT;
+	}
 	if (memchr(line, '\0', len) != NULL ||
 	    json_too_deep(line, len, decoder->max_json_depth))
 		goto bad;
@@ -214,7 +399,7 @@ static struct zeek_tsv *
 tsv_decoder(struct record_decoder *decoder)
 {
 	if (decoder->tsv == NULL)
-		decoder->tsv = zeek_tsv_new();
+		decoder->tsv = zeek_tsv_new(&decoder->limits);
 	return decoder->tsv;
 }
 

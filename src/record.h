@@ -14,6 +14,7 @@
 #ifndef FANIN_RECORD_H
 #define FANIN_RECORD_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "flow.h"
@@ -34,9 +35,25 @@ enum record_result {
 				   caller stops reading it; *reason says why */
 };
 
-/* Per-input limits a decoder honours. */
+/*
+ * Per-input limits a decoder honours, and what the caller needs of it.
+ *
+ * With every_event false the caller promises to use, of an event that is
+ * not an RDP connection by filter.h's rule, only its times (start,
+ * written) and dataset.  The decoders then read such a record no further
+ * than that, and the JSON decoders skip parsing a line whose bytes hold
+ * no rdp_ports number, no "rdp" in any case and no escape: these fast
+ * paths are where a replay's time goes.  A record that could be RDP is
+ * always decoded whole.  A time-only event has no uid, service or state,
+ * setup unknown, and for JSON no addresses and FLOW_NO_PORT ports.  With
+ * every_event set (--events), or rdp_port_count 0, every event is whole.
+ * rdp_ports must outlive the decoder.
+ */
 struct record_limits {
 	unsigned	 max_json_depth;	/* deeper JSON is rejected */
+	const int	*rdp_ports;		/* responder ports meaning RDP */
+	size_t		 rdp_port_count;
+	bool		 every_event;		/* each event is used whole */
 };
 
 struct record_decoder;
@@ -61,5 +78,31 @@ enum record_format	 record_decoder_format(const struct record_decoder *);
 
 /* "zeek-tsv", "zeek-json", "eve" or "unknown". */
 const char		*record_format_name(enum record_format);
+
+/* What record_json_value() found for a key. */
+enum record_json_kind {
+	RECORD_JSON_ABSENT,	/* the key is not in the line */
+	RECORD_JSON_STRING,	/* *value is the text between the quotes */
+	RECORD_JSON_OTHER,	/* *value is a number or literal as written */
+	RECORD_JSON_UNSURE	/* twice, or not followed by a plain value */
+};
+
+/*
+ * For the decoders' fast paths: find key (quotes included, "\"ts\"") in
+ * a JSON line that holds no backslash, without parsing it.  The answer is
+ * sure only when the key occurs once; anything else is RECORD_JSON_UNSURE
+ * and the line must be parsed.
+ */
+enum record_json_kind	 record_json_value(const char *line, size_t len,
+			     const char *key, const char **value,
+			     size_t *value_len);
+
+/*
+ * Read a JSON number as jansson would (strtod; integers of up to 18
+ * digits) from len bytes.  Returns 0, or -1 when the text is not a plain
+ * JSON number.
+ */
+int			 record_json_number(const char *text, size_t len,
+			     double *out);
 
 #endif

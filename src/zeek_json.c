@@ -278,6 +278,82 @@ decode_conn(const json_t *object, struct flow_event *event)
 }
 
 /*
+ * True when the raw line is surely a conn record, by which_log()'s rule:
+ * _path, or failing it @stream, says "conn"; or neither is there and
+ * conn_state or proto holds a string.
+ */
+static bool
+raw_is_conn(const char *line, size_t len)
+{
+	static const char	*paths[] = { "\"_path\"", "\"@stream\"" };
+	const char		*text;
+	size_t			 text_len, i;
+	enum record_json_kind	 kind;
+
+	for (i = 0; i < 2; i++) {
+		kind = record_json_value(line, len, paths[i], &text, &text_len);
+		if (kind == RECORD_JSON_ABSENT)
+			continue;
+		return kind == RECORD_JSON_STRING && text_len == 4 &&
+		    memcmp(text, "conn", 4) == 0;
+	}
+	if (record_json_value(line, len, "\"conn_state\"", &text,
+	    &text_len) == RECORD_JSON_STRING && text_len > 0)
+		return true;
+	return record_json_value(line, len, "\"proto\"", &text,
+	    &text_len) == RECORD_JSON_STRING && text_len > 0;
+}
+
+/*
+ * The times of a conn record read from the raw line, as read_time() and
+ * decode_conn() would read them from the parsed one.  Any doubt (a key
+ * twice, a value that is not plain, a time that does not read, a line
+ * that is not one object) answers -1.
+ */
+int
+zeek_json_conn_times(const char *line, size_t len, struct flow_event *event)
+{
+	const char		*text;
+	size_t			 text_len;
+	enum record_json_kind	 kind;
+	double			 start, seconds;
+
+	while (len > 0 && (line[len - 1] == ' ' || line[len - 1] == '\t'))
+		len--;
+	if (len < 2 || line[0] != '{' || line[len - 1] != '}' ||
+	    !raw_is_conn(line, len))
+		return -1;
+	kind = record_json_value(line, len, "\"ts\"", &text, &text_len);
+	if (kind == RECORD_JSON_STRING) {
+		if (timestamp_parse(text, text_len, &start) != 0)
+			return -1;
+	} else if (kind == RECORD_JSON_OTHER &&
+	    record_json_number(text, text_len, &start) == 0) {
+		if (!isfinite(start) || start < 0)
+			return -1;
+		start = timestamp_from_number(start);
+	} else
+		return -1;
+
+	memset(event, 0, sizeof *event);
+	event->dataset = FLOW_ZEEK_CONN;
+	event->start = event->written = start;
+	event->source_port = FLOW_NO_PORT;
+	event->destination_port = FLOW_NO_PORT;
+	kind = record_json_value(line, len, "\"duration\"", &text, &text_len);
+	if (kind == RECORD_JSON_UNSURE)
+		return -1;
+	if (kind == RECORD_JSON_OTHER && text_len > 0 &&
+	    (text[0] == '-' || (text[0] >= '0' && text[0] <= '9'))) {
+		if (record_json_number(text, text_len, &seconds) != 0)
+			return -1;
+		if (isfinite(seconds) && seconds > 0)
+			event->written = start + seconds;
+	}
+	return 0;
+}
+
+/*
  * True when a parsed first record looks like Zeek JSON: an object with
  * "ts" or "uid" and no "event_type" (which would make it eve).
  */

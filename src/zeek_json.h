@@ -19,6 +19,15 @@
 /* True when a parsed first record looks like Zeek JSON. */
 bool			 zeek_json_sniff(const json_t *object);
 
+/*
+ * The fast path of record.h for a line that cannot be RDP: when the raw
+ * bytes surely hold a conn record whose ts reads, fill *event with its
+ * dataset and times only and return 0.  Returns -1 when unsure; the line
+ * must then be parsed.  The line holds no backslash.
+ */
+int			 zeek_json_conn_times(const char *line, size_t len,
+			     struct flow_event *);
+
 /* Decode one parsed object; results and reasons as record_decode(). */
 enum record_result	 zeek_json_decode(const json_t *object,
 			     struct flow_event *, const char **reason);

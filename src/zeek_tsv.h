@@ -21,8 +21,11 @@
 
 struct zeek_tsv;
 
-/* A decoder with no header yet. */
-struct zeek_tsv		*zeek_tsv_new(void);
+/*
+ * A decoder with no header yet.  limits (may be NULL) gives the RDP ports
+ * and whether rows that cannot be RDP may be read for their times only.
+ */
+struct zeek_tsv		*zeek_tsv_new(const struct record_limits *);
 
 /* Free the decoder and its header. */
 void			 zeek_tsv_free(struct zeek_tsv *);
