@@ -239,8 +239,12 @@ run(const struct options *opts)
 	filter_init(&rs.filter, opts);
 	model_settings(opts, &mc);
 	rs.model = model_new(&mc);
+	memset(&set, 0, sizeof set);
 	set.max_line = opts->max_line;
 	set.limits.max_json_depth = opts->max_json_depth;
+	set.limits.rdp_ports = opts->ports;
+	set.limits.rdp_port_count = opts->nports;
+	set.limits.every_event = opts->events != NULL;
 	if (open_outputs(&rs) != 0)
 		goto out;
 
