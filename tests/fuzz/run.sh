@@ -14,9 +14,9 @@ for f in $(find "$shared/cases" "$shared/data" -type f -size -200k); do
 	n=$(echo "$f" | cksum | cut -d' ' -f1)
 	cp "$f" $c/stream/$n
 	gzip -dcf "$f" 2>/dev/null | head -c 65536 > $c/record/$n || true
-	gzip -dcf "$f" 2>/dev/null | grep -v '^#' | head -c 4096 \
+	gzip -dcf "$f" 2>/dev/null | grep -av '^#' | head -c 4096 \
 	    > $c/zeek_tsv/$n || true
-	gzip -dcf "$f" 2>/dev/null | grep '^{' | head -n 1 > $c/json/$n || true
+	gzip -dcf "$f" 2>/dev/null | grep -a "^{" | head -n 1 > $c/json/$n || true
 done
 for f in $FUZZ_ONLY record zeek_tsv json stream model_state; do
 	[ -z "$FUZZ_ONLY" ] || [ "$f" = "$FUZZ_ONLY" ] || continue
