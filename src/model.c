@@ -76,9 +76,15 @@
  *   20 buckets in it, a prior of 1.0 source stands in.
  *
  * The variance v is the larger of m and the trimmed variance (blended the
- * same way in population mode).  Counts of distinct sources are
- * overdispersed (a busy Monday, a patch night), so X is a negative
- * binomial with mean m and variance v, or Poisson when v <= m, and the
+ * same way in population mode, plus, when the destination's own level is
+ * above the population's, the spread between the two: n * 4 * (m_own -
+ * m_pop)^2 / (n + 4)^2, the variance of the mixture.  So a busy
+ * newcomer, 25 sources in its first bucket, is not a spike again in its
+ * second: its own bucket already says it is busy.  A quiet one keeps the
+ * narrow band, and ten new sources on it still score).  Counts of
+ * distinct sources are overdispersed (a busy Monday, a patch night),
+ * so X is a negative binomial with mean m and variance v, or Poisson
+ * when v <= m, and the
  * tail p = P(X >= k) is summed in log space: the first term from lgamma,
  * the rest by the ratio of neighbouring terms, walking away from the mode
  * until a term no longer moves the sum.  When k is above the mode the
@@ -92,9 +98,24 @@
  *	score	18	35	53	70	88	100
  *
  * so the default threshold 70 means one chance in ten thousand, the rate
- * at which Elastic's own anomaly scores reach "major".  A spike needs
+ * at which Elastic's own anomaly scores reach "major".
+ *
+ * A spike that straddles a bucket boundary (four sources at 11:50, six
+ * at 12:10) is split in two halves that may each look ordinary.  While
+ * the bucket before is still open (the first `lateness` of the new one)
+ * and did not alert, the union of both buckets' sources (a sketch merge)
+ * is also scored, against the sum of both buckets' levels, each taken
+ * from the history before the earlier bucket, so the first half is not
+ * the baseline of the second; the bucket's score is the larger of the
+ * two.  The alert belongs to the later bucket.  A spike needs
  * score >= threshold and k >= min_sources, and is reported once per
  * destination and bucket, at the event that first qualifies.
+ *
+ * model_history() gives the report the same figures: the counts of the
+ * last buckets, the level m of the bucket holding a time, and the band,
+ * the smallest count that would score the threshold against it (a binary
+ * search, the score being monotone in the count; min_sources in fixed
+ * mode).
  *
  * Learning: with no restored state, the first `learning` seconds of event
  * time after the first record raise no scored spike (counted once per
@@ -823,9 +844,13 @@ advance(struct model *m, double written)
 /* The estimator: history, level, tail probability and score.         */
 /* ------------------------------------------------------------------ */
 
-/* The 28 buckets before index, from open buckets, the ring and zeros. */
+/*
+ * The 28 buckets before index, from open buckets, the ring and zeros;
+ * bucket skip, when among them, is left out as unknown.
+ */
 static void
-window_fill(const struct destination *d, int64_t index, struct window *w)
+window_fill(const struct destination *d, int64_t index, int64_t skip,
+    struct window *w)
 {
 	const struct bucket	*b;
 	int64_t			 at, back;
@@ -836,6 +861,8 @@ window_fill(const struct destination *d, int64_t index, struct window *w)
 		at = index - 1 - (int64_t)i;
 		if (at < d->first_bucket)
 			break;
+		if (at == skip)
+			continue;
 		if ((b = bucket_find(d, at)) != NULL)
 			w->value[i] = (double)sketch_count(b->sources);
 		else if (d->ring_len > 0 && at <= d->last_final) {
@@ -1005,17 +1032,18 @@ score_of(double log_p)
 
 /*
  * The level a bucket at index is compared with: its mean, variance and
- * mode ("baseline" or "population"), from the history as known now.
+ * mode ("baseline" or "population"), from the history as known now,
+ * without bucket skip.
  */
 static const char *
 expected(const struct model *m, const struct destination *d, int64_t index,
-    double *mean, double *variance, unsigned *nonempty)
+    int64_t skip, double *mean, double *variance, unsigned *nonempty)
 {
 	struct window	w;
 	struct level	own, pop;
 	double		n;
 
-	window_fill(d, index, &w);
+	window_fill(d, index, skip, &w);
 	own_level(&w, m->config.bucket_span, &own);
 	*nonempty = w.nonempty;
 	if (w.nonempty >= WARM_BUCKETS) {
@@ -1029,6 +1057,10 @@ expected(const struct model *m, const struct destination *d, int64_t index,
 	    (n + POPULATION_WEIGHT);
 	*variance = (n * own.variance + POPULATION_WEIGHT * pop.variance) /
 	    (n + POPULATION_WEIGHT);
+	if (own.mean > pop.mean)
+		*variance += n * POPULATION_WEIGHT *
+		    (own.mean - pop.mean) * (own.mean - pop.mean) /
+		    ((n + POPULATION_WEIGHT) * (n + POPULATION_WEIGHT));
 	return "population";
 }
 
@@ -1042,6 +1074,40 @@ score_count(uint64_t count, double mean, double variance)
 }
 
 /*
+ * The score of a spike that straddles a bucket boundary: while the
+ * bucket before b is still open (the first hour of b, at the default
+ * lateness) and did not alert, the union of both buckets' sources is
+ * judged against the sum of both levels, each from the history before
+ * the earlier of the two.
+ */
+static unsigned
+straddle(const struct model *m, const struct destination *d,
+    const struct bucket *b)
+{
+	const struct bucket	*prev = bucket_find(d, b->index - 1);
+	struct sketch		*both;
+	double			 mean, variance, pmean, pvariance;
+	unsigned		 nonempty;
+	uint64_t		 count;
+
+	if (prev == NULL || prev->alerted)
+		return 0;
+	both = sketch_new();
+	sketch_merge(both, prev->sources);
+	sketch_merge(both, b->sources);
+	count = sketch_count(both);
+	sketch_free(both);
+	(void)expected(m, d, prev->index, INT64_MIN, &pmean, &pvariance,
+	    &nonempty);
+	(void)expected(m, d, b->index, prev->index, &mean, &variance,
+	    &nonempty);
+	pmean = fmax(pmean, MEAN_FLOOR);
+	mean = fmax(mean, MEAN_FLOOR);
+	return score_count(count, mean + pmean, fmax(variance, mean) +
+	    fmax(pvariance, pmean));
+}
+
+/*
  * Score a bucket holding count distinct sources.  Sets the typical count
  * and the mode ("baseline", "population" or "fixed").
  */
@@ -1051,16 +1117,18 @@ judge(const struct model *m, const struct destination *d,
     const char **mode)
 {
 	double		mean, variance;
-	unsigned	nonempty;
+	unsigned	nonempty, score;
 
-	*mode = expected(m, d, b->index, &mean, &variance, &nonempty);
+	*mode = expected(m, d, b->index, INT64_MIN, &mean, &variance,
+	    &nonempty);
 	if (m->config.threshold <= 0) {
 		*mode = "fixed";
 		*typical = nonempty >= WARM_BUCKETS ? mean : 0;
 		return 100;
 	}
 	*typical = mean;
-	return score_count(count, mean, variance);
+	score = score_count(count, mean, variance);
+	return (unsigned)fmax(score, straddle(m, d, b));
 }
 
 /* ------------------------------------------------------------------ */
@@ -1813,7 +1881,8 @@ model_history(const struct model *m, const struct ip_addr *destination,
 	}
 	if (first_bucket_start != NULL)
 		*first_bucket_start = bucket_start(m, oldest);
-	(void)expected(m, d, index, &mean, &variance, &nonempty);
+	(void)expected(m, d, index, INT64_MIN, &mean, &variance,
+	    &nonempty);
 	if (m->config.threshold <= 0 && nonempty < WARM_BUCKETS)
 		mean = 0;
 	if (level != NULL)

@@ -1103,6 +1103,78 @@ test_history(void **state)
 	run_end(&r);
 }
 
+/*
+ * A destination with one source every other bucket; ten new sources
+ * within an hour, four before a bucket boundary and six after: neither
+ * bucket alone is a spike, their union is, reported in the second.
+ */
+static void
+test_straddle(void **state)
+{
+	struct model_config	c = default_config();
+	struct story		st = { 0 };
+	struct flow_event	ev;
+	struct run		r;
+	uint64_t		seed = 11;
+	double			edge = T0 + 4 * DAY + 12 * HOUR;
+	int			k;
+
+	for (k = 0; k < 16; k += 2) {
+		ev = connection(100, 1, T0 + k * (double)SPAN +
+		    uniform(&seed) * SPAN);
+		story_add(&st, &ev);
+	}
+	for (k = 0; k < 10; k++) {
+		ev = connection(700 + (unsigned)k, 1,
+		    edge - 20 * MINUTE + k * 5 * MINUTE);
+		story_add(&st, &ev);
+	}
+	qsort(st.events, st.n, sizeof *st.events, event_order);
+	run_start(&r, &c);
+	feed_story(&r, &st, 0, st.n);
+	assert_int_equal(r.nspikes, 1);
+	assert_true(r.spikes[0].bucket_start == edge);
+	assert_true(r.spikes[0].score >= 70);
+	run_end(&r);
+	free(st.events);
+}
+
+/*
+ * After learning, a new server that 25 users reach in its first bucket
+ * and 25 in its second: the first may alert (a spike from nothing), the
+ * second must not, now that its own bucket says it is busy.
+ */
+static void
+test_busy_newcomer(void **state)
+{
+	struct model_config	c = default_config();
+	struct story		st = { 0 };
+	struct flow_event	ev;
+	struct run		r;
+	uint64_t		seed = 12;
+	unsigned		d;
+	int			b, k;
+
+	for (d = 0; d < 30; d++)
+		quiet_history(&st, 10 + d, 100 + 10 * d, 3, &seed);
+	for (b = 0; b < 2; b++) {
+		for (k = 0; k < 25; k++) {
+			ev = connection(3000 + (unsigned)k, 77, T0 + 2 * DAY +
+			    (6 + 6 * b) * HOUR + uniform(&seed) * 5 * HOUR);
+			story_add(&st, &ev);
+		}
+	}
+	qsort(st.events, st.n, sizeof *st.events, event_order);
+	run_start(&r, &c);
+	feed_story(&r, &st, 0, st.n);
+	assert_true(r.nspikes <= 1);
+	if (r.nspikes == 1)
+		assert_true(r.spikes[0].bucket_start == T0 + 2 * DAY +
+		    6 * HOUR);
+	run_end(&r);
+	free(st.events);
+}
+
 /* Run every test. */
 int
 main(void)
@@ -1127,6 +1199,8 @@ main(void)
 		cmocka_unit_test(test_restore_rejects),
 		cmocka_unit_test(test_memory),
 		cmocka_unit_test(test_history),
+		cmocka_unit_test(test_straddle),
+		cmocka_unit_test(test_busy_newcomer),
 	};
 
 	log_set_quiet(1);
