@@ -526,6 +526,16 @@ alert_fanin(const struct spike *spike)
 	return fanin;
 }
 
+/* The ecs group: the version of the schema the document follows. */
+static json_t *
+ecs_group(void)
+{
+	json_t	*ecs = new_object();
+
+	put(ecs, "version", json_string(ECS_VERSION));
+	return ecs;
+}
+
 /* See ecs.h. */
 char *
 ecs_alert(const struct spike *spike, double created)
@@ -538,6 +548,7 @@ ecs_alert(const struct spike *spike, double created)
 	put(network, "protocol", json_string("rdp"));
 
 	put_time(document, "@timestamp", spike->timestamp);
+	put(document, "ecs", ecs_group());
 	put(document, "event", alert_event(spike, created));
 	put(document, "rule", alert_rule());
 	put(document, "threat", alert_threat());
@@ -626,6 +637,7 @@ ecs_event(const struct flow_event *flow, bool counted)
 	put(fanin, "setup", json_string(setup_name(flow->setup)));
 
 	put_time(document, "@timestamp", flow->start);
+	put(document, "ecs", ecs_group());
 	put(document, "event", flow_event_group(flow));
 	put_group(document, "destination", flow_endpoint(&flow->destination,
 	    flow->destination_port, icmp));

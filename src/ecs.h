@@ -1,7 +1,7 @@
 /*
  * ecs.h - alerts and flow events as ECS 9.4 JSON documents.
  *
- * Fields are written in one fixed order, in groups: @timestamp, event,
+ * Fields are written in one fixed order, in groups: @timestamp, ecs, event,
  * rule, threat, destination, source, network, related, message, then the
  * detector's own figures under "fanin".  Field names outside ECS live
  * under "fanin." only.
@@ -19,6 +19,7 @@
 			"Destination IP"
 #define ECS_RULE_VERSION "5"
 #define ECS_ALERT_ID_LEN 32	/* hex digits */
+#define ECS_VERSION	"9.4.0"
 
 /*
  * The alert's event.id: the hex of a stable 128-bit hash of the rule

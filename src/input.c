@@ -7,14 +7,25 @@
  * stream has nothing more now.  What that means depends on the caller: for
  * a finished file it is the end, and a compressed frame left open is a
  * truncation; for a followed file it is only "wait for more bytes".
+ *
+ * A file can be entered in the middle, where a previous run or a copy of
+ * the same file stopped (resume_offset).  A plain file is entered by
+ * seeking; a compressed one by decoding from the start and skipping the
+ * lines before the offset.  Either way the decoder must first see the
+ * Zeek header block in force there, or a TSV row could not be read: a
+ * seek is preceded by reading the header block at header_offset, and the
+ * skipped lines of a compressed file still pass their '#' lines to the
+ * decoder.
  */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "input.h"
 #include "util.h"
@@ -22,6 +33,7 @@
 #define READ_CHUNK		(128 * 1024)
 #define PROBE_LIMIT		(8 * 1024 * 1024)
 #define WARNINGS_PER_FILE	5
+#define HEADER_LIMIT		(64 * 1024)
 
 /* A growing list of files. */
 struct file_list {
@@ -40,11 +52,20 @@ file_new(const char *path, const struct stat *st)
 	f->stats.path = f->path;
 	f->is_stdin = strcmp(path, "-") == 0;
 	f->first_time = f->is_stdin ? -INFINITY : INFINITY;
+	f->fd = -1;
+	f->header_offset = INPUT_NO_HEADER;
 	if (st != NULL) {
 		f->dev = st->st_dev;
 		f->ino = st->st_ino;
 	}
 	return f;
+}
+
+/* A new file entry for path, not yet opened. */
+struct input_file *
+input_new(const char *path)
+{
+	return file_new(path, NULL);
 }
 
 /* Append a file unless the same file (device and inode) is there. */
@@ -136,6 +157,74 @@ input_expand(char *const *paths, size_t npaths, struct input_file ***out)
 	return list.count;
 }
 
+/* True when the first bytes of fd announce gzip or zstd. */
+static bool
+is_compressed(int fd)
+{
+	unsigned char	b[4];
+
+	if (pread(fd, b, sizeof b, 0) != (ssize_t)sizeof b)
+		return false;
+	if (b[0] == 0x1f && b[1] == 0x8b)
+		return true;
+	if (b[0] == 0x28 && b[1] == 0xb5 && b[2] == 0x2f && b[3] == 0xfd)
+		return true;
+	return (b[0] & 0xf0) == 0x50 && b[1] == 0x2a && b[2] == 0x4d &&
+	    b[3] == 0x18;
+}
+
+/*
+ * Give the decoder the Zeek header block that starts at header_offset of
+ * a plain file: its '#' lines, up to the first line that is not one.
+ */
+static void
+read_header_block(struct input_file *f, int fd)
+{
+	char		*buf = xmalloc(HEADER_LIMIT), *p, *nl, *end;
+	struct flow_event ev;
+	const char	*reason;
+	ssize_t		 n;
+
+	n = pread(fd, buf, HEADER_LIMIT, (off_t)f->header_offset);
+	end = buf + (n > 0 ? n : 0);
+	for (p = buf; p < end && *p == '#'; p = nl + 1) {
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			break;
+		(void)record_decode(f->decoder, p, (size_t)(nl - p), &ev,
+		    &reason);
+	}
+	free(buf);
+}
+
+/*
+ * Prepare to enter the file at resume_offset: seek a plain file there
+ * after its header block, or skip a compressed file's lines up to it.
+ */
+static void
+enter_at_offset(struct input_file *f, int fd)
+{
+	f->base = 0;
+	f->skip_until = 0;
+	if (f->resume_offset == 0)
+		return;
+	if (is_compressed(fd)) {
+		f->skip_until = f->resume_offset;
+		return;
+	}
+	if (f->header_offset != INPUT_NO_HEADER &&
+	    f->header_offset < f->resume_offset)
+		read_header_block(f, fd);
+	if (lseek(fd, (off_t)f->resume_offset, SEEK_SET) == -1) {
+		log_warn("file=%s cannot seek to offset=%llu (%s); reading "
+		    "from the start", f->path,
+		    (unsigned long long)f->resume_offset, strerror(errno));
+		(void)lseek(fd, 0, SEEK_SET);
+		f->skip_until = f->resume_offset;
+		return;
+	}
+	f->base = f->resume_offset;
+}
+
 /* Open the file's stream and decoders if they are not open. */
 static int
 file_open(struct input_file *f, const struct input_settings *set)
@@ -145,19 +234,73 @@ file_open(struct input_file *f, const struct input_settings *set)
 
 	if (f->stream != NULL)
 		return 0;
-	f->stream = stream_open(f->path, err, sizeof err);
+	f->lines = line_reader_new(set->max_line);
+	f->decoder = record_decoder_new(&set->limits);
+	f->in_header = false;
+	if (f->fd >= 0) {
+		enter_at_offset(f, f->fd);
+		f->stream = stream_fdopen(f->fd, f->path, err, sizeof err);
+		f->fd = -1;
+	} else {
+		f->stream = stream_open(f->path, err, sizeof err);
+		if (f->stream != NULL && !f->is_stdin)
+			enter_at_offset(f, stream_fd(f->stream));
+	}
 	if (f->stream == NULL) {
 		log_error("%s; the other inputs go on", err);
 		f->stats.unreadable = 1;
 		f->done = true;
+		line_reader_free(f->lines);
+		record_decoder_free(f->decoder);
+		f->lines = NULL;
+		f->decoder = NULL;
 		return -1;
 	}
 	if (!f->is_stdin && fstat(stream_fd(f->stream), &st) == 0) {
 		f->dev = st.st_dev;
 		f->ino = st.st_ino;
 	}
-	f->lines = line_reader_new(set->max_line);
-	f->decoder = record_decoder_new(&set->limits);
+	return 0;
+}
+
+/* The decompressed offset reading has reached. */
+uint64_t
+input_offset(const struct input_file *f)
+{
+	uint64_t	at;
+
+	if (f->lines == NULL)
+		return f->resume_offset;
+	at = f->base + line_reader_offset(f->lines);
+	return at > f->resume_offset ? at : f->resume_offset;
+}
+
+/* Bytes of the file consumed so far. */
+uint64_t
+input_consumed(const struct input_file *f)
+{
+	if (f->stream == NULL)
+		return 0;
+	return f->base + stream_offset_in(f->stream);
+}
+
+/* Read the same open file again from its start. */
+int
+input_rewind(struct input_file *f)
+{
+	int	fd = -1;
+
+	if (f->stream != NULL && (fd = dup(stream_fd(f->stream))) == -1)
+		return -1;
+	input_close(f);
+	if (f->fd >= 0)
+		close(f->fd);
+	f->fd = fd;
+	if (fd >= 0)
+		(void)lseek(fd, 0, SEEK_SET);
+	f->resume_offset = 0;
+	f->header_offset = INPUT_NO_HEADER;
+	f->done = false;
 	return 0;
 }
 
@@ -165,6 +308,9 @@ file_open(struct input_file *f, const struct input_settings *set)
 void
 input_close(struct input_file *f)
 {
+	f->resume_offset = input_offset(f);
+	f->base = 0;
+	f->skip_until = 0;
 	if (f->stream != NULL)
 		stream_close(f->stream);
 	if (f->lines != NULL)
@@ -183,6 +329,8 @@ input_free(struct input_file *f)
 	if (f == NULL)
 		return;
 	input_close(f);
+	if (f->fd >= 0)
+		close(f->fd);
 	free(f->path);
 	free(f);
 }
@@ -208,13 +356,29 @@ warn_reject(struct input_file *f, const struct line *l, const char *reason)
  */
 static int
 decode_lines(struct input_file *f, bool finished, input_event_fn fn,
-    void *arg)
+    void *arg, volatile sig_atomic_t *stop)
 {
 	struct line		 l;
 	struct flow_event	 ev;
 	const char		*reason;
+	uint64_t		 at;
 
-	while (line_reader_next(f->lines, finished, &l)) {
+	while ((stop == NULL || !*stop) &&
+	    line_reader_next(f->lines, finished, &l)) {
+		at = f->base + l.offset;
+		if (l.len > 0 && l.text[0] == '#') {
+			if (!f->in_header)
+				f->header_offset = at;
+			f->in_header = true;
+		} else
+			f->in_header = false;
+		if (at < f->skip_until) {
+			/* Read before; only a header changes anything. */
+			if (f->in_header)
+				(void)record_decode(f->decoder, l.text, l.len,
+				    &ev, &reason);
+			continue;
+		}
 		f->stats.lines++;
 		switch (record_decode(f->decoder, l.text, l.len, &ev,
 		    &reason)) {
@@ -277,12 +441,14 @@ input_read(struct input_file *f, const struct input_settings *set,
 		if (n == 0)
 			break;
 		line_reader_feed(f->lines, buf, (size_t)n);
-		if (decode_lines(f, false, fn, arg) != 0) {
+		if (decode_lines(f, false, fn, arg, set->stop) != 0) {
 			f->done = true;
 			break;
 		}
+		if (set->stop != NULL && *set->stop)
+			break;
 	}
-	if (!f->done && finished) {
+	if (!f->done && finished && (set->stop == NULL || !*set->stop)) {
 		/* The data ended; a frame still open means the file was cut. */
 		if (stream_status(f->stream) == STREAM_MID_FRAME) {
 			log_error("file=%s truncated %s stream: complete lines "
@@ -293,7 +459,7 @@ input_read(struct input_file *f, const struct input_settings *set,
 			f->stats.truncated = 1;
 			rc = -1;
 		}
-		decode_lines(f, true, fn, arg);
+		decode_lines(f, true, fn, arg, NULL);
 		f->done = true;
 	}
 	update_stats(f);
@@ -322,6 +488,8 @@ probe_first_time(const struct input_file *f, const struct input_settings *set)
 	char			 err[512];
 
 	memset(&p, 0, sizeof p);
+	p.fd = -1;
+	p.header_offset = INPUT_NO_HEADER;
 	p.path = f->path;
 	p.stats.path = f->path;
 	p.warnings = WARNINGS_PER_FILE + 1;
@@ -335,11 +503,11 @@ probe_first_time(const struct input_file *f, const struct input_settings *set)
 		if (n <= 0)
 			break;
 		line_reader_feed(p.lines, buf, (size_t)n);
-		if (decode_lines(&p, false, probe_event, &first) != 0)
+		if (decode_lines(&p, false, probe_event, &first, NULL) != 0)
 			break;
 	}
 	if (isinf(first))
-		decode_lines(&p, true, probe_event, &first);
+		decode_lines(&p, true, probe_event, &first, NULL);
 	log_set_quiet(0);
 	input_close(&p);
 	return first;

@@ -11,6 +11,7 @@
 #ifndef FANIN_INPUT_H
 #define FANIN_INPUT_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -25,7 +26,13 @@
 struct input_settings {
 	size_t			 max_line;
 	struct record_limits	 limits;
+	volatile sig_atomic_t	*stop;		/* when set and non-zero,
+						   reading stops after the
+						   line in hand */
 };
+
+/* No Zeek header block seen (input_file.header_offset). */
+#define INPUT_NO_HEADER		UINT64_MAX
 
 /* One input file and where reading it stands. */
 struct input_file {
@@ -41,11 +48,30 @@ struct input_file {
 	bool			 done;		/* read to its end, or given
 						   up on */
 	unsigned		 warnings;	/* rejection messages shown */
+
+	/* Resuming and following (all offsets are decompressed bytes). */
+	int			 fd;		/* opened by the caller and
+						   handed over, or -1 */
+	uint64_t		 resume_offset;	/* start reading here (a line
+						   boundary) */
+	uint64_t		 header_offset;	/* the Zeek header block in
+						   force, or INPUT_NO_HEADER */
+	uint64_t		 base;		/* where a plain file was
+						   entered by seeking */
+	uint64_t		 skip_until;	/* lines before this are
+						   skipped (headers decoded) */
+	bool			 in_header;	/* the last line was '#' */
 };
 
 /* Called for every flow event decoded from a file. */
 typedef void (*input_event_fn)(void *arg, struct input_file *,
     struct flow_event *, const struct line *);
+
+/*
+ * A new file entry for path, not yet opened, read from its start.  Free
+ * with input_free().
+ */
+struct input_file *input_new(const char *path);
 
 /*
  * Expand the command line's paths into files.  A path that does not exist
@@ -72,8 +98,33 @@ void	 input_order(struct input_file **files, size_t nfiles,
 int	 input_read(struct input_file *, const struct input_settings *,
 	     bool finished, input_event_fn fn, void *arg);
 
-/* Close the file's stream and decoders (the stats stay). */
+/*
+ * Close the file's stream and decoders (the stats stay).  The offset
+ * reached becomes resume_offset, so a later input_read() opens the path
+ * again and continues there.
+ */
 void	 input_close(struct input_file *);
+
+/*
+ * The decompressed offset reading has reached: just past the last line
+ * handed to the decoder, or resume_offset before the file is opened.
+ * Resuming there (input_file.resume_offset) reads no line twice.
+ */
+uint64_t input_offset(const struct input_file *);
+
+/*
+ * Bytes of the file itself consumed so far (compressed bytes for a
+ * compressed file); 0 when not open.  A plain file smaller than this was
+ * truncated.
+ */
+uint64_t input_consumed(const struct input_file *);
+
+/*
+ * Read the same open file again from its first byte (it was truncated or
+ * rewritten in place): the decoders start afresh, the stats stay.
+ * Returns 0, or -1 when the file could not be reopened.
+ */
+int	 input_rewind(struct input_file *);
 
 /* Close and free a file and its stats. */
 void	 input_free(struct input_file *);

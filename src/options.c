@@ -5,8 +5,9 @@
  * only looks for -c/--config and loads that file through libinih, feeding
  * each "key = value" to the same setter the long option of that name
  * uses.  The second pass is getopt_long over argv, so the command line
- * replaces what the file said.  A list option seen for the first time on
- * the command line empties the list the file built before adding to it.
+ * replaces what the file said.  List options (the exclusions) add to what
+ * the file listed, so a temporary exclusion given on the command line
+ * never drops the standing ones; --ports, a single value, replaces.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -15,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <ini.h>
 
@@ -426,9 +428,15 @@ static int
 load_config(struct options *o, const char *path, char *err, size_t errlen)
 {
 	struct config_load	load = { o, err, errlen, 0 };
+	struct stat		st;
 	int			rc;
 
 	set_string(&o->config, path);
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		snprintf(err, errlen, "%s: the config file is not a regular "
+		    "file", path);
+		return -1;
+	}
 	rc = ini_parse(path, config_entry, &load);
 	if (rc < 0) {
 		snprintf(err, errlen, "%s: cannot read config file: %s", path,
@@ -445,12 +453,26 @@ load_config(struct options *o, const char *path, char *err, size_t errlen)
 	return 0;
 }
 
+/* True when two paths name one existing file (or are the same text). */
+static bool
+same_file(const char *a, const char *b)
+{
+	struct stat	sa, sb;
+
+	if (strcmp(a, b) == 0)
+		return true;
+	if (stat(a, &sa) != 0 || stat(b, &sb) != 0)
+		return false;
+	return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino &&
+	    S_ISREG(sa.st_mode);
+}
+
 /* Check what no single option can check alone. */
 static int
 check_combination(struct options *o, char *err, size_t errlen)
 {
-	if (o->events != NULL && strcmp(o->events, o->output) == 0 &&
-	    strcmp(o->events, "-") != 0) {
+	if (o->events != NULL && strcmp(o->events, "-") != 0 &&
+	    strcmp(o->output, "-") != 0 && same_file(o->events, o->output)) {
 		snprintf(err, errlen, "--output and --events name the same "
 		    "file '%s'", o->events);
 		return -1;
@@ -470,7 +492,6 @@ options_parse(struct options *o, int argc, char **argv, char *err,
     size_t errlen)
 {
 	const char	*config;
-	bool		 cli_src = false, cli_dst = false;
 	int		 c, i;
 	char		 name[64];
 
@@ -496,14 +517,6 @@ options_parse(struct options *o, int argc, char **argv, char *err,
 			    c == '?' ? "unknown" : "missing value for",
 			    argv[optind - 1]);
 			return -1;
-		}
-		if (c == OPT_EXCLUDE_SOURCE && !cli_src) {
-			o->exclude_source.count = 0;
-			cli_src = true;
-		}
-		if (c == OPT_EXCLUDE_DESTINATION && !cli_dst) {
-			o->exclude_destination.count = 0;
-			cli_dst = true;
 		}
 		snprintf(name, sizeof name, "%s", argv[optind - 1]);
 		for (i = 0; long_options[i].name != NULL; i++)

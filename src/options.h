@@ -3,8 +3,8 @@
  *
  * Every long option is also a key of the config file (-c): "key = value"
  * lines, '#' or ';' comments, no sections.  The command line wins: a
- * value given there replaces the file's, and a list given there (ports,
- * exclusions) replaces the file's list.
+ * value given there replaces the file's; exclusions given there are added
+ * to the file's.
  */
 #ifndef FANIN_OPTIONS_H
 #define FANIN_OPTIONS_H

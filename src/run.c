@@ -7,6 +7,25 @@
  * epoch-aligned 15 minutes of alert time is reached, in which case it is
  * counted as suppressed.  With --events every flow event is also written,
  * saying whether it counted.
+ *
+ * With --follow the files are watched (follow.c) and read as they grow
+ * until SIGTERM or SIGINT; with --state, where reading stands and the
+ * model are checkpointed together (state.c), so that a restart goes on
+ * from the last checkpoint: every record after it is read again and
+ * reaches a model that has not seen it, so each record counts once.
+ *
+ * Alerts are written exactly once across a crash.  Before an alert is
+ * written, a checkpoint is taken that includes the alert itself and
+ * reading up to the line that raised it; the model in that checkpoint
+ * already holds the bucket as alerted.  A restart from it looks for the
+ * alert at the end of the output and writes it only if it is missing.
+ * A crash before that checkpoint is complete leaves the previous one,
+ * from which the alert is raised afresh; a crash after it finds the
+ * alert either written or not, and writes it once.  Event lines
+ * (--events) written after the last checkpoint are written again by a
+ * restart: at least once.  A checkpoint is taken only while no alert
+ * waits in the output's retry queue, so a saved state never claims an
+ * alert that is not on disk.
  */
 #include <errno.h>
 #include <math.h>
@@ -14,19 +33,32 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "ecs.h"
 #include "filter.h"
+#include "follow.h"
 #include "input.h"
 #include "model.h"
 #include "run.h"
 #include "sink.h"
+#include "state.h"
 #include "stats.h"
 #include "util.h"
 
 #define ALERT_CAP		100
 #define ALERT_CAP_WINDOW	900.0
+#define CHECKPOINT_SECONDS	5.0
+#define IDLE_LOOK_MS		10000
+#define OUTPUT_TAIL_BYTES	(1024 * 1024)
+
+/* Set by the signal handlers, read by the loops. */
+static volatile sig_atomic_t	stop_requested;
+static volatile sig_atomic_t	reopen_requested;
 
 /* Alerts written in one 15-minute window of alert time. */
 struct cap_window {
@@ -45,6 +77,12 @@ struct run_state {
 	struct cap_window	*windows;
 	size_t			 nwindows;
 	int			 output_failed;
+	struct follow		*follow;
+	bool			 dirty;		/* read since the checkpoint */
+	double			 last_checkpoint;
+	int			 state_failed;
+	struct options		*reloaded;	/* options of the last
+						   SIGHUP, or NULL */
 };
 
 /* The wall clock, for event.created. */
@@ -55,6 +93,16 @@ wall_clock(void)
 
 	gettimeofday(&tv, NULL);
 	return (double)tv.tv_sec + tv.tv_usec / 1e6;
+}
+
+/* A monotonic clock, for checkpoint intervals. */
+static double
+monotonic(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
 /*
@@ -106,16 +154,26 @@ emit(struct run_state *rs, struct sink *sink, char *line)
 	}
 }
 
-/* Turn a spike into an alert, within the cap. */
+static int	checkpoint(struct run_state *, const char *pending_alert);
+
+/*
+ * Turn a spike into an alert, within the cap.  With a state file, the
+ * alert is first saved in a checkpoint (see the top of this file).
+ */
 static void
 raise_alert(struct run_state *rs, struct spike *sp)
 {
+	char	*line;
+
 	if (!cap_take(rs, sp->timestamp)) {
 		rs->stats.alerts_suppressed++;
 		return;
 	}
 	rs->stats.alerts++;
-	emit(rs, rs->alerts, ecs_alert(sp, wall_clock()));
+	line = ecs_alert(sp, wall_clock());
+	if (rs->opts->state != NULL)
+		(void)checkpoint(rs, line);
+	emit(rs, rs->alerts, line);
 }
 
 /* Take one flow event from an input (input_event_fn). */
@@ -130,6 +188,10 @@ on_event(void *arg, struct input_file *f, struct flow_event *ev,
 	verdict = filter_check(&rs->filter, ev);
 	if (verdict != FILTER_NOT_RDP)
 		f->stats.rdp_events++;
+	/* The event line goes first: an alert's checkpoint follows it. */
+	if (rs->events != NULL)
+		emit(rs, rs->events, ecs_event(ev,
+		    verdict == FILTER_COUNTED));
 	switch (verdict) {
 	case FILTER_COUNTED:
 		f->stats.counted++;
@@ -151,9 +213,6 @@ on_event(void *arg, struct input_file *f, struct flow_event *ev,
 		model_observe(rs->model, ev);
 		break;
 	}
-	if (rs->events != NULL)
-		emit(rs, rs->events, ecs_event(ev,
-		    verdict == FILTER_COUNTED));
 }
 
 /* Open the alert and event outputs. */
@@ -204,6 +263,282 @@ collect_model_stats(struct run_state *rs)
 	rs->stats.model_bytes = ms.memory_bytes;
 }
 
+/* ---------------------------------------------------------------- */
+/* The state file                                                   */
+/* ---------------------------------------------------------------- */
+
+/* The run's own part of the state: the cap's windows, an alert. */
+static json_t *
+run_json(const struct run_state *rs, const char *pending_alert)
+{
+	json_t	*windows = json_array();
+	size_t	 i;
+
+	for (i = 0; i < rs->nwindows; i++)
+		json_array_append_new(windows, json_pack("[I, i]",
+		    (json_int_t)rs->windows[i].window,
+		    (int)rs->windows[i].alerts));
+	return json_pack("{s:o, s:s?}", "alert_windows", windows,
+	    "pending_alert", pending_alert);
+}
+
+/*
+ * Save reading positions and the model together, with pending_alert
+ * (or NULL) as the alert about to be written.  Skipped while an alert
+ * waits to be written.  Returns 0, or -1 when nothing was saved.
+ */
+static int
+checkpoint(struct run_state *rs, const char *pending_alert)
+{
+	struct state	st;
+	char		err[1024];
+	int		rc;
+
+	if (rs->opts->state == NULL || rs->follow == NULL)
+		return 0;
+	if (sink_pending(rs->alerts) > 0)
+		return -1;
+	memset(&st, 0, sizeof st);
+	st.nfiles = follow_snapshot(rs->follow, &st.files);
+	st.model = model_save(rs->model);
+	st.run = run_json(rs, pending_alert);
+	rc = state_save(rs->opts->state, &st, err, sizeof err);
+	follow_snapshot_free(st.files, st.nfiles);
+	st.files = NULL;
+	st.nfiles = 0;
+	state_clear(&st);
+	if (rc != 0) {
+		if (!rs->state_failed)
+			log_error("%s; will retry", err);
+		rs->state_failed = 1;
+		return -1;
+	}
+	if (rs->state_failed)
+		log_warn("state=%s saved again", rs->opts->state);
+	rs->state_failed = 0;
+	rs->dirty = false;
+	rs->last_checkpoint = monotonic();
+	return 0;
+}
+
+/* Checkpoint before a file that is gone is let go (follow_release_fn). */
+static void
+on_release(void *arg)
+{
+	(void)checkpoint(arg, NULL);
+}
+
+/* Whether the len bytes of needle occur in the n bytes of hay. */
+static bool
+contains(const char *hay, size_t n, const char *needle, size_t len)
+{
+	const char	*p = hay, *end = hay + n;
+
+	while (len > 0 && (size_t)(end - p) >= len &&
+	    (p = memchr(p, needle[0], (size_t)(end - p) - len + 1)) != NULL) {
+		if (memcmp(p, needle, len) == 0)
+			return true;
+		p++;
+	}
+	return false;
+}
+
+/* Whether line is among the last bytes of the file at path. */
+static bool
+output_holds(const char *path, const char *line)
+{
+	struct stat	 st;
+	char		*buf;
+	size_t		 len = strlen(line);
+	off_t		 from;
+	ssize_t		 n;
+	bool		 found = false;
+	int		 fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return false;
+	if (fstat(fd, &st) == 0) {
+		from = st.st_size > OUTPUT_TAIL_BYTES ?
+		    st.st_size - OUTPUT_TAIL_BYTES : 0;
+		buf = xmalloc(OUTPUT_TAIL_BYTES + 1);
+		n = pread(fd, buf, OUTPUT_TAIL_BYTES, from);
+		found = n > 0 && contains(buf, (size_t)n, line, len);
+		free(buf);
+	}
+	close(fd);
+	return found;
+}
+
+/* Restore the run's part of the state; write an alert lost in a crash. */
+static void
+restore_run(struct run_state *rs, const json_t *run)
+{
+	const json_t	*windows, *w;
+	const char	*pending;
+	size_t		 i;
+
+	windows = json_object_get(run, "alert_windows");
+	for (i = 0; i < json_array_size(windows); i++) {
+		w = json_array_get(windows, i);
+		rs->windows = xrealloc(rs->windows,
+		    (rs->nwindows + 1) * sizeof *rs->windows);
+		rs->windows[rs->nwindows].window =
+		    json_integer_value(json_array_get(w, 0));
+		rs->windows[rs->nwindows].alerts =
+		    (unsigned)json_integer_value(json_array_get(w, 1));
+		rs->nwindows++;
+	}
+	pending = json_string_value(json_object_get(run, "pending_alert"));
+	if (pending == NULL)
+		return;
+	if (strcmp(rs->opts->output, "-") != 0 &&
+	    output_holds(rs->opts->output, pending))
+		return;
+	log_warn("output=%s lacks the alert saved just before the last stop; "
+	    "written now", rs->opts->output);
+	emit(rs, rs->alerts, xstrdup(pending));
+}
+
+/*
+ * Read the state file, if any, into the model and the run.  Returns 0,
+ * or -1 (reported) when it cannot be used.  *out keeps the file entries.
+ */
+static int
+restore(struct run_state *rs, struct state *out)
+{
+	char		 err[1024];
+	const char	*cause;
+	int		 rc;
+
+	memset(out, 0, sizeof *out);
+	if (rs->opts->state == NULL)
+		return 0;
+	rc = state_load(rs->opts->state, out, err, sizeof err);
+	if (rc < 0) {
+		log_error("%s; not starting (move the file away to start "
+		    "afresh)", err);
+		return -1;
+	}
+	if (rc == 1)
+		return 0;
+	if (out->model != NULL &&
+	    model_restore(rs->model, out->model, &cause) != 0) {
+		log_error("state=%s model refused: %s; not starting (move the "
+		    "file away to start afresh)", rs->opts->state, cause);
+		return -1;
+	}
+	if (out->run != NULL)
+		restore_run(rs, out->run);
+	return 0;
+}
+
+/* ---------------------------------------------------------------- */
+/* Signals                                                          */
+/* ---------------------------------------------------------------- */
+
+/* SIGTERM, SIGINT: stop after the line in hand. */
+static void
+on_stop_signal(int sig)
+{
+	(void)sig;
+	stop_requested = 1;
+}
+
+/* SIGHUP: reopen the outputs at the next chance. */
+static void
+on_hup_signal(int sig)
+{
+	(void)sig;
+	reopen_requested = 1;
+}
+
+/* Install the handlers, without SA_RESTART so a wait ends at once. */
+static void
+install_signals(void)
+{
+	struct sigaction	sa;
+
+	memset(&sa, 0, sizeof sa);
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = on_stop_signal;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sa.sa_handler = on_hup_signal;
+	sigaction(SIGHUP, &sa, NULL);
+}
+
+/*
+ * Parse the command line again as it was given (Linux keeps it in
+ * /proc/self/cmdline), so the config file's exclusions are reread.
+ * Returns new options, or NULL when that is not possible.
+ */
+static struct options *
+parse_again(void)
+{
+	struct options	*o;
+	char		*buf = NULL, **argv = NULL, err[512];
+	size_t		 len = 0, size = 0, argc = 0, i;
+	ssize_t		 n;
+	int		 fd;
+
+	if ((fd = open("/proc/self/cmdline", O_RDONLY | O_CLOEXEC)) == -1)
+		return NULL;
+	do {
+		if (len + 4096 > size)
+			buf = xrealloc(buf, size += 65536);
+		n = read(fd, buf + len, size - len - 1);
+		len += n > 0 ? (size_t)n : 0;
+	} while (n > 0);
+	close(fd);
+	buf[len] = '\0';
+	for (i = 0; i < len; i += strlen(buf + i) + 1) {
+		argv = xrealloc(argv, (argc + 2) * sizeof *argv);
+		argv[argc++] = buf + i;
+	}
+	o = xcalloc(1, sizeof *o);
+	if (argc == 0 || options_parse(o, (int)argc, argv, err,
+	    sizeof err) != 0) {
+		log_warn("config not reloaded on SIGHUP (%s); the exclusions "
+		    "in force stay", argc == 0 ? "no command line" : err);
+		options_free(o);
+		free(o);
+		o = NULL;
+	}
+	free(argv);
+	free(buf);
+	return o;
+}
+
+/* SIGHUP: reopen the outputs, reload the exclusions. */
+static void
+reopen(struct run_state *rs)
+{
+	struct options	*o;
+
+	reopen_requested = 0;
+	if (sink_reopen(rs->alerts) != 0)
+		log_error("output=%s cannot be reopened (%s); writing on to "
+		    "the old file", sink_path(rs->alerts),
+		    sink_error(rs->alerts));
+	if (rs->events != NULL && sink_reopen(rs->events) != 0)
+		log_error("events=%s cannot be reopened (%s); writing on to "
+		    "the old file", sink_path(rs->events),
+		    sink_error(rs->events));
+	if ((o = parse_again()) == NULL)
+		return;
+	filter_init(&rs->filter, o);
+	if (rs->reloaded != NULL) {
+		options_free(rs->reloaded);
+		free(rs->reloaded);
+	}
+	rs->reloaded = o;
+	log_warn("SIGHUP: outputs reopened, exclusions reloaded");
+}
+
+/* ---------------------------------------------------------------- */
+/* Reading                                                          */
+/* ---------------------------------------------------------------- */
+
 /* Read every input in order; returns 1 if any could not be read. */
 static int
 read_inputs(struct run_state *rs, struct input_file **files, size_t n,
@@ -220,6 +555,64 @@ read_inputs(struct run_state *rs, struct input_file **files, size_t n,
 	return rc;
 }
 
+/*
+ * Watch the inputs (--follow) or read them once with a state file,
+ * checkpointing as it goes.  Returns the exit status of the reading.
+ */
+static int
+watch_inputs(struct run_state *rs, const struct input_settings *set,
+    const struct state *saved)
+{
+	char	*ignore[3];
+	bool	 progress;
+	double	 wait;
+	int	 rc = 0;
+
+	ignore[0] = rs->opts->output;
+	ignore[1] = rs->opts->events;
+	ignore[2] = rs->opts->state;
+	rs->follow = follow_new(rs->opts->paths, rs->opts->npaths, set,
+	    rs->opts->follow, saved->files, saved->nfiles, ignore, 3);
+	rs->last_checkpoint = monotonic();
+	for (;;) {
+		rc |= follow_scan(rs->follow, on_event, rs, on_release,
+		    &progress);
+		if (progress)
+			rs->dirty = true;
+		if (sink_pending(rs->alerts) > 0)
+			(void)sink_flush(rs->alerts);
+		if (stop_requested || rs->output_failed >= 2 ||
+		    !rs->opts->follow)
+			break;
+		if (reopen_requested)
+			reopen(rs);
+		wait = CHECKPOINT_SECONDS - (monotonic() - rs->last_checkpoint);
+		if (rs->dirty && wait <= 0) {
+			(void)checkpoint(rs, NULL);
+			wait = CHECKPOINT_SECONDS;
+		}
+		follow_wait(rs->follow, rs->dirty ? (int)(wait * 1000) + 1 :
+		    IDLE_LOOK_MS);
+	}
+	(void)checkpoint(rs, NULL);
+	return stop_requested && rs->opts->follow ? 0 : rc;
+}
+
+/* Print --stats for the files read. */
+static void
+print_stats(struct run_state *rs, struct input_file **files, size_t n)
+{
+	struct file_stats	**fstats;
+	size_t			  i;
+
+	collect_model_stats(rs);
+	fstats = xcalloc(n + 1, sizeof *fstats);
+	for (i = 0; i < n; i++)
+		fstats[i] = &files[i]->stats;
+	stats_print(stderr, fstats, n, &rs->stats);
+	free(fstats);
+}
+
 /* Read every input of opts and write alerts; returns the exit status. */
 int
 run(const struct options *opts)
@@ -228,14 +621,18 @@ run(const struct options *opts)
 	struct model_config	 mc;
 	struct input_settings	 set;
 	struct input_file	**files = NULL;
-	struct file_stats	**fstats;
+	struct state		 saved;
 	size_t			 nfiles = 0, i;
 	int			 rc = 1;
 
 	memset(&rs, 0, sizeof rs);
+	memset(&saved, 0, sizeof saved);
 	rs.opts = opts;
+	stop_requested = 0;
+	reopen_requested = 0;
 	signal(SIGPIPE, SIG_IGN);
 	signal(SIGXFSZ, SIG_IGN);
+	install_signals();
 	filter_init(&rs.filter, opts);
 	model_settings(opts, &mc);
 	rs.model = model_new(&mc);
@@ -245,31 +642,39 @@ run(const struct options *opts)
 	set.limits.rdp_ports = opts->ports;
 	set.limits.rdp_port_count = opts->nports;
 	set.limits.every_event = opts->events != NULL;
-	if (open_outputs(&rs) != 0)
+	set.stop = &stop_requested;
+	if (open_outputs(&rs) != 0 || restore(&rs, &saved) != 0)
 		goto out;
 
-	nfiles = input_expand(opts->paths, opts->npaths, &files);
-	input_order(files, nfiles, &set);
-	rc = read_inputs(&rs, files, nfiles, &set);
+	if (opts->follow || opts->state != NULL) {
+		rc = watch_inputs(&rs, &set, &saved);
+		nfiles = follow_files(rs.follow, &files);
+	} else {
+		nfiles = input_expand(opts->paths, opts->npaths, &files);
+		input_order(files, nfiles, &set);
+		rc = read_inputs(&rs, files, nfiles, &set);
+	}
 	if (rs.output_failed)
 		rc = 1;
-
-	collect_model_stats(&rs);
-	if (opts->stats) {
-		fstats = xcalloc(nfiles + 1, sizeof *fstats);
-		for (i = 0; i < nfiles; i++)
-			fstats[i] = &files[i]->stats;
-		stats_print(stderr, fstats, nfiles, &rs.stats);
-		free(fstats);
-	}
+	if (opts->stats)
+		print_stats(&rs, files, nfiles);
 out:
-	for (i = 0; i < nfiles; i++)
-		input_free(files[i]);
-	free(files);
+	if (rs.follow != NULL)
+		follow_free(rs.follow);
+	else {
+		for (i = 0; i < nfiles; i++)
+			input_free(files[i]);
+		free(files);
+	}
+	state_clear(&saved);
 	if (rs.alerts != NULL)
 		sink_close(rs.alerts);
 	if (rs.events != NULL)
 		sink_close(rs.events);
+	if (rs.reloaded != NULL) {
+		options_free(rs.reloaded);
+		free(rs.reloaded);
+	}
 	free(rs.windows);
 	model_free(rs.model);
 	return rc;

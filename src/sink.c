@@ -69,14 +69,22 @@ display_name(const struct sink *sink)
 	return sink->is_stdout ? "stdout" : sink->path;
 }
 
-/* Open path for append, created 0640, never through a symlink. */
+/*
+ * Open path for append, created 0640, never through a symlink, except
+ * the system's own names for open descriptors (/dev/stdout, /dev/fd/N),
+ * which are symlinks that only root can plant.
+ */
 static int
 open_path(const char *path, char *err, size_t errlen)
 {
-	int	fd;
+	int	fd, nofollow = O_NOFOLLOW;
 
+	if (strcmp(path, "/dev/stdout") == 0 ||
+	    strcmp(path, "/dev/stderr") == 0 ||
+	    strncmp(path, "/dev/fd/", 8) == 0)
+		nofollow = 0;
 	do {
-		fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW |
+		fd = open(path, O_WRONLY | O_APPEND | O_CREAT | nofollow |
 		    O_CLOEXEC, 0640);
 	} while (fd == -1 && errno == EINTR);
 	if (fd != -1)

@@ -1,7 +1,9 @@
 /*
  * stats.c - counting rejections and printing the figures of a run.
  */
+#include <ctype.h>
 #include <inttypes.h>
+#include <stdbool.h>
 #include <string.h>
 
 #include "stats.h"
@@ -33,6 +35,37 @@ stats_reject(struct file_stats *fs, const char *reason, uint64_t line)
 	r->count++;
 }
 
+/*
+ * Print a file name so that a key=value reader cannot be fooled: as is
+ * when it holds only safe characters, else in double quotes with
+ * backslash escapes for quotes, backslashes and bytes outside printable
+ * ASCII.
+ */
+static void
+print_path(FILE *out, const char *path)
+{
+	const unsigned char	*p;
+	bool			 plain = *path != '\0';
+
+	for (p = (const unsigned char *)path; *p != '\0'; p++)
+		if (!isalnum(*p) && strchr("._/:+@%,-~", *p) == NULL)
+			plain = false;
+	if (plain) {
+		fputs(path, out);
+		return;
+	}
+	fputc('"', out);
+	for (p = (const unsigned char *)path; *p != '\0'; p++) {
+		if (*p == '"' || *p == '\\')
+			fprintf(out, "\\%c", *p);
+		else if (*p < 0x20 || *p >= 0x7f)
+			fprintf(out, "\\x%02x", *p);
+		else
+			fputc(*p, out);
+	}
+	fputc('"', out);
+}
+
 /* Print the rejection reasons of one file. */
 static void
 print_reasons(FILE *out, const struct file_stats *fs)
@@ -42,10 +75,12 @@ print_reasons(FILE *out, const struct file_stats *fs)
 
 	for (i = 0; i < fs->nreasons; i++) {
 		r = &fs->reasons[i];
-		fprintf(out, "rejected file=%s reason=%s count=%" PRIu64
-		    " examples=", fs->path, r->reason, r->count);
+		fputs("rejected file=", out);
+		print_path(out, fs->path);
+		fprintf(out, " reason=%s count=%" PRIu64 " examples=",
+		    r->reason, r->count);
 		for (j = 0; j < r->count && j < STATS_EXAMPLES; j++)
-			fprintf(out, "%s%s:%" PRIu64, j ? "," : "", fs->path,
+			fprintf(out, "%s%" PRIu64, j ? "," : "",
 			    r->example_lines[j]);
 		fputc('\n', out);
 	}
@@ -63,7 +98,9 @@ stats_print(FILE *out, struct file_stats *const *files, size_t nfiles,
 	memset(&t, 0, sizeof t);
 	for (i = 0; i < nfiles; i++) {
 		fs = files[i];
-		fprintf(out, "file=%s format=%s compression=%s "
+		fputs("file=", out);
+		print_path(out, fs->path);
+		fprintf(out, " format=%s compression=%s "
 		    "bytes_read=%" PRIu64 " bytes_decoded=%" PRIu64
 		    " lines=%" PRIu64 " events=%" PRIu64 " skipped=%" PRIu64
 		    " rejected=%" PRIu64 " rdp_events=%" PRIu64
@@ -71,7 +108,7 @@ stats_print(FILE *out, struct file_stats *const *files, size_t nfiles,
 		    " excluded=%" PRIu64 " long_lines=%" PRIu64
 		    " nul_bytes=%" PRIu64 " truncated=%d unreadable=%d"
 		    " unrecognised=%d\n",
-		    fs->path, fs->format ? fs->format : "unknown",
+		    fs->format ? fs->format : "unknown",
 		    fs->compression ? fs->compression : "unknown",
 		    fs->bytes_read, fs->bytes_decoded, fs->lines, fs->events,
 		    fs->skipped, fs->rejected, fs->rdp_events, fs->counted,

@@ -3,7 +3,7 @@
  *
  * --stats prints these at exit as key=value lines on stderr: one line per
  * input file, one per rejection reason of a file (with the first few
- * file:line examples), and one line of totals.
+ * line numbers as examples), and one line of totals.
  */
 #ifndef FANIN_STATS_H
 #define FANIN_STATS_H

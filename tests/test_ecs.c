@@ -52,7 +52,7 @@ static json_t	*schema;
 
 /* The top-level groups, in the only order they may appear. */
 static const char *const group_order[] = {
-	"@timestamp", "event", "rule", "threat", "destination", "source",
+	"@timestamp", "ecs", "event", "rule", "threat", "destination", "source",
 	"network", "related", "message", "fanin"
 };
 
@@ -415,6 +415,8 @@ validate(char *line)
 	assert_true(strcmp(json_object_iter_key(json_object_iter(document)),
 	    "@timestamp") == 0);
 	check_order(document);
+	assert_string_equal(json_string_value(json_object_get(
+	    json_object_get(document, "ecs"), "version")), "9.4.0");
 	check_object("", document);
 	return document;
 }
@@ -507,6 +509,7 @@ test_alert_line(void **state)
 {
 	static const char	 start[] = "{\"@timestamp\":"
 				    "\"2026-01-05T10:00:00.500000Z\","
+				    "\"ecs\":{\"version\":\"9.4.0\"},"
 				    "\"event\":{\"kind\":\"alert\",";
 	struct spike		 spike;
 	char			*line;
@@ -862,7 +865,8 @@ test_event_line(void **state)
 	make_flow(&flow, FLOW_ZEEK_CONN);
 	line = ecs_event(&flow, true);
 	assert_string_equal(line, "{\"@timestamp\":"
-	    "\"2026-01-05T10:00:00.500000Z\",\"event\":{\"kind\":\"event\","
+	    "\"2026-01-05T10:00:00.500000Z\","
+	    "\"ecs\":{\"version\":\"9.4.0\"},\"event\":{\"kind\":\"event\","
 	    "\"category\":[\"network\"],\"type\":[\"connection\"],"
 	    "\"dataset\":\"zeek.conn\",\"id\":\"CHhAvVGS1DHFjwGM9\"},"
 	    "\"destination\":{\"ip\":\"203.0.113.5\",\"port\":3389},"

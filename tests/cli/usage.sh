@@ -65,13 +65,29 @@ check "config: fixed mode alerts on busy buckets, spike excluded" \
     "fixed" "$(jq -r .fanin.mode "$TMP/conf.al" | sort -u)"
 check "config: excluded spike sources never listed" 0 \
     "$(grep -c '10\.3\.0\.' "$TMP/conf.al")"
-"$FANIN" -c "$TMP/fanin.conf" --threshold=70 --min-sources=5 \
-    --exclude-source=192.0.2.1 \
+printf 'threshold = 0\nmin-sources = 3\n' > "$TMP/fixed.conf"
+"$FANIN" -c "$TMP/fixed.conf" --threshold=70 --min-sources=5 \
     -o "$TMP/conf2.al" "$TMP/conn.log" 2>/dev/null
-check "config: the command line wins" "10.1.0.3" \
-    "$(jq -r .destination.ip "$TMP/conf2.al")"
+check "config: the command line wins" "10.1.0.3 baseline" \
+    "$(jq -r '"\(.destination.ip) \(.fanin.mode)"' "$TMP/conf2.al")"
+printf 'exclude-source = 10.3.0.0/29\n' > "$TMP/half.conf"
+"$FANIN" -c "$TMP/half.conf" -o "$TMP/half.al" "$TMP/conn.log" 2>/dev/null
+check "config: half the spike excluded still alerts" 1 \
+    "$(wc -l < "$TMP/half.al" | tr -d ' ')"
+"$FANIN" -c "$TMP/half.conf" --exclude-source=10.3.0.8/29 \
+    -o "$TMP/both.al" "$TMP/conn.log" 2>/dev/null
+check "config: command-line exclusions add to the file's" 0 \
+    "$(wc -l < "$TMP/both.al" | tr -d ' ')"
 echo "bogus-key = 1" > "$TMP/bad.conf"
 "$FANIN" -c "$TMP/bad.conf" "$TMP/conn.log" 2> "$TMP/bad.err"
 check "config: unknown key is a usage error" 2 $?
 check "config: message names the file" 1 "$(grep -c 'bad.conf' "$TMP/bad.err")"
+"$FANIN" -c "$TMP" "$TMP/conn.log" 2>/dev/null
+check "config: a directory is a usage error" 2 $?
+ln "$TMP/file.al" "$TMP/link.al"
+"$FANIN" -o "$TMP/file.al" --events="$TMP/link.al" "$TMP/conn.log" \
+    2>/dev/null
+check "-o and --events on one file by two names is a usage error" 2 $?
+"$FANIN" -o /dev/stdout "$TMP/conn.log" 2>/dev/null > "$TMP/devout.al"
+check "-o /dev/stdout works" 1 "$(wc -l < "$TMP/devout.al" | tr -d ' ')"
 finish

@@ -1,0 +1,986 @@
+/*
+ * follow.c - watching files and directories as sensors write, rotate,
+ * compress and truncate them.
+ *
+ * Every look (follow_scan) lists the watched paths, stats each name, and
+ * matches what it finds to the files already open by device and inode.
+ * Holding a file open pins its inode, so a match to an open file is
+ * always the same file, whatever its name now: Zeek's hourly rename of
+ * conn.log inside the watched directory changes nothing but the name.
+ *
+ * A new file is first fingerprinted: XXH64 of its first record (the first
+ * line that is not a '#' header, up to its newline or 1 KiB, NUL bytes
+ * included), read through the decompressor, so that a plain file and its
+ * gzip or zstd copy have the same fingerprint.  A Zeek header is the same
+ * in every hour's file; the first record is not.  A file whose first
+ * record is not complete yet is left alone until it is: reading it now
+ * could only give header lines.  When the fingerprint equals that of a
+ * file already read (open now, let go earlier, or saved in the state),
+ * the new file is the same content under another identity, a rotated
+ * copy, and reading continues at the decompressed offset the other one
+ * reached; a compressed copy is decoded from the start and its lines
+ * before that offset skipped.
+ *
+ * A file no name leads to any more is drained: read to its end as a
+ * finished file (so a last line without newline is taken), the caller
+ * saves the state, and only then is it closed.  A deleted file goes at
+ * once; one renamed out of view is given a short grace in case its
+ * writer still appends (Suricata writes to the old file until it
+ * reopens).  A plain file that became smaller than what was read from it
+ * was truncated (copytruncate), and one whose first record changed was
+ * rewritten in place: both are read again from the start.  A compressed
+ * file that ended cleanly is closed until it changes, so a directory of
+ * archives does not hold a descriptor per file.
+ *
+ * Waiting uses inotify on every directory that holds a watched file:
+ * poll() blocks on its descriptor, so nothing runs while nothing changes.
+ * Without inotify, fanin looks once a second.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <dirent.h>
+#include <limits.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#ifdef __linux__
+#include <sys/inotify.h>
+#endif
+
+#include <xxhash.h>
+
+#include "follow.h"
+#include "util.h"
+
+#define FINGERPRINT_BYTES	1024
+#define FINGERPRINT_SCAN	(1024 * 1024)
+#define GRACE_SECONDS		2.0
+#define KNOWN_MAX		1000
+#define POLL_FALLBACK_MS	1000
+#define MAX_DEPTH		32
+
+/* One file being watched. */
+struct tracked {
+	struct input_file	*in;
+	char			*name;		/* the name it was last seen
+						   under */
+	bool			 fingerprinted;
+	uint64_t		 fingerprint;
+	uint64_t		 fp_offset;	/* where the first record
+						   starts */
+	size_t			 fp_len;	/* 0: none to compare */
+	bool			 seen;		/* found by name this look */
+	bool			 released;
+	bool			 dormant;	/* closed at a clean end */
+	double			 last_change;	/* wall clock */
+	off_t			 size;
+	struct timespec		 mtime;
+};
+
+/* A path found under a watched path, with its stat. */
+struct candidate {
+	char		*name;
+	struct stat	 st;
+};
+
+struct follow {
+	char			**roots;
+	size_t			  nroots;
+	char			**ignore;
+	size_t			  nignore;
+	const struct input_settings *set;
+	bool			  live;
+	bool			  first_look_done;
+	struct tracked		**files;
+	size_t			  nfiles;
+	struct input_file	**inputs;	/* every file's input, for
+						   --stats */
+	struct state_file	 *known;	/* let go, or from the state */
+	size_t			  nknown;
+	int			  inotify_fd;	/* -1: polling */
+	char			**dirs;		/* watched by inotify */
+	size_t			  ndirs;
+	struct candidate	 *cands;
+	size_t			  ncands;
+};
+
+/* ---------------------------------------------------------------- */
+/* Small helpers                                                    */
+/* ---------------------------------------------------------------- */
+
+/* The wall clock in seconds. */
+static double
+now(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* The descriptor a tracked file is open on, or -1. */
+static int
+tracked_fd(const struct tracked *t)
+{
+	if (t->in->stream != NULL)
+		return stream_fd(t->in->stream);
+	return t->in->fd;
+}
+
+/* Watch the directory that holds path (inotify), once. */
+static void
+watch_directory_of(struct follow *fw, const char *path, bool is_dir)
+{
+#ifdef __linux__
+	char	*copy, *dir, *slash, resolved[PATH_MAX];
+	size_t	 i;
+
+	if (fw->inotify_fd < 0 || !fw->live)
+		return;
+	if (realpath(path, resolved) == NULL)
+		return;
+	copy = xstrdup(resolved);
+	if (!is_dir && (slash = strrchr(copy, '/')) != NULL)
+		*(slash == copy ? slash + 1 : slash) = '\0';
+	dir = copy;
+	for (i = 0; i < fw->ndirs; i++)
+		if (strcmp(fw->dirs[i], dir) == 0) {
+			free(copy);
+			return;
+		}
+	if (inotify_add_watch(fw->inotify_fd, dir, IN_MODIFY | IN_CREATE |
+	    IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO | IN_CLOSE_WRITE |
+	    IN_ATTRIB | IN_DELETE_SELF | IN_MOVE_SELF) == -1) {
+		log_warn("dir=%s cannot be watched (%s); looking every "
+		    "second instead", dir, strerror(errno));
+		free(copy);
+		close(fw->inotify_fd);
+		fw->inotify_fd = -1;
+		return;
+	}
+	fw->dirs = xrealloc(fw->dirs, (fw->ndirs + 1) * sizeof *fw->dirs);
+	fw->dirs[fw->ndirs++] = copy;
+#else
+	(void)fw;
+	(void)path;
+	(void)is_dir;
+#endif
+}
+
+/* ---------------------------------------------------------------- */
+/* Listing the watched paths                                        */
+/* ---------------------------------------------------------------- */
+
+/* True when st is one of the files never to read (outputs, state). */
+static bool
+ignored(const struct follow *fw, const char *name, const struct stat *st)
+{
+	struct stat	other;
+	size_t		i, len;
+
+	for (i = 0; i < fw->nignore; i++) {
+		len = strlen(fw->ignore[i]);
+		if (strncmp(name, fw->ignore[i], len) == 0 &&
+		    strncmp(name + len, ".tmp.", 5) == 0)
+			return true;
+		if (stat(fw->ignore[i], &other) == 0 &&
+		    other.st_dev == st->st_dev && other.st_ino == st->st_ino)
+			return true;
+	}
+	return false;
+}
+
+/* Add one regular file found by name. */
+static void
+add_candidate(struct follow *fw, const char *name, const struct stat *st)
+{
+	if (ignored(fw, name, st))
+		return;
+	fw->cands = xrealloc(fw->cands, (fw->ncands + 1) * sizeof *fw->cands);
+	fw->cands[fw->ncands].name = xstrdup(name);
+	fw->cands[fw->ncands].st = *st;
+	fw->ncands++;
+}
+
+/* Compare two names for qsort. */
+static int
+compare_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Add every regular file under dir, in name order, recursively. */
+static void
+list_directory(struct follow *fw, const char *dir, int depth)
+{
+	DIR		*d;
+	struct dirent	*de;
+	struct stat	 st;
+	char		**names = NULL, *path;
+	size_t		 n = 0, i;
+
+	if (depth > MAX_DEPTH || (d = opendir(dir)) == NULL)
+		return;
+	watch_directory_of(fw, dir, true);
+	while ((de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0)
+			continue;
+		names = xrealloc(names, (n + 1) * sizeof *names);
+		names[n++] = xstrdup(de->d_name);
+	}
+	closedir(d);
+	qsort(names, n, sizeof *names, compare_names);
+	for (i = 0; i < n; i++) {
+		path = xmalloc(strlen(dir) + strlen(names[i]) + 2);
+		sprintf(path, "%s%s%s", dir,
+		    dir[strlen(dir) - 1] == '/' ? "" : "/", names[i]);
+		if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+			list_directory(fw, path, depth + 1);
+		else if (stat(path, &st) == 0 && S_ISREG(st.st_mode))
+			add_candidate(fw, path, &st);
+		free(path);
+		free(names[i]);
+	}
+	free(names);
+}
+
+/* List every file the watched paths lead to now. */
+static void
+list_candidates(struct follow *fw)
+{
+	struct stat	st;
+	size_t		i;
+
+	for (i = 0; i < fw->ncands; i++)
+		free(fw->cands[i].name);
+	fw->ncands = 0;
+	for (i = 0; i < fw->nroots; i++) {
+		if (stat(fw->roots[i], &st) != 0) {
+			/* A watched file not there yet: watch its directory. */
+			watch_directory_of(fw, fw->roots[i], false);
+			continue;
+		}
+		if (S_ISDIR(st.st_mode))
+			list_directory(fw, fw->roots[i], 0);
+		else {
+			watch_directory_of(fw, fw->roots[i], false);
+			add_candidate(fw, fw->roots[i], &st);
+		}
+	}
+}
+
+/* ---------------------------------------------------------------- */
+/* Fingerprints                                                     */
+/* ---------------------------------------------------------------- */
+
+/* Where the scan for the first record stands. */
+struct fp_scan {
+	bool		 line_start;
+	bool		 header_line;
+	bool		 collecting;
+	uint64_t	 at;		/* decompressed offset */
+	uint64_t	 start;
+	char		 buf[FINGERPRINT_BYTES];
+	size_t		 len;
+};
+
+/*
+ * Feed bytes to the scan.  Returns 1 when the first record is complete
+ * (its newline seen, or FINGERPRINT_BYTES of it), else 0.
+ */
+static int
+fp_feed(struct fp_scan *s, const char *p, size_t n)
+{
+	size_t	i;
+	char	c;
+
+	for (i = 0; i < n; i++, s->at++) {
+		c = p[i];
+		if (s->collecting) {
+			if (c == '\n')
+				return 1;
+			s->buf[s->len++] = c;
+			if (s->len == FINGERPRINT_BYTES)
+				return 1;
+		} else if (s->header_line) {
+			if (c == '\n') {
+				s->header_line = false;
+				s->line_start = true;
+			}
+		} else if (c == '#') {
+			s->header_line = true;
+		} else if (c != '\n' && c != '\r') {
+			s->collecting = true;
+			s->start = s->at;
+			s->buf[s->len++] = c;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Fingerprint the file open on fd (its offset is left at 0).  Returns 1
+ * when the first record was found, 0 when it is not complete yet.
+ */
+static int
+fingerprint(struct tracked *t, int fd)
+{
+	static char	 buf[64 * 1024];
+	struct fp_scan	 s;
+	struct stream	*st;
+	char		 err[256];
+	ssize_t		 n;
+	int		 dupfd, found = 0;
+
+	memset(&s, 0, sizeof s);
+	s.line_start = true;
+	if ((dupfd = dup(fd)) == -1)
+		return 0;
+	(void)lseek(dupfd, 0, SEEK_SET);
+	if ((st = stream_fdopen(dupfd, t->in->path, err, sizeof err)) == NULL)
+		return 0;
+	while (!found && stream_offset_out(st) < FINGERPRINT_SCAN) {
+		n = stream_read(st, buf, sizeof buf);
+		if (n <= 0)
+			break;
+		found = fp_feed(&s, buf, (size_t)n);
+	}
+	if (!found && stream_offset_out(st) >= FINGERPRINT_SCAN) {
+		/* Only headers as far as we look: nothing to compare. */
+		found = 1;
+		s.len = 0;
+	}
+	stream_close(st);
+	(void)lseek(fd, 0, SEEK_SET);
+	if (!found)
+		return 0;
+	t->fingerprinted = true;
+	t->fp_offset = s.start;
+	t->fp_len = s.len;
+	t->fingerprint = XXH64(s.buf, s.len, 0);
+	return 1;
+}
+
+/*
+ * Whether the first record of an open plain file is still the one
+ * fingerprinted (read straight from the file, no decoder).
+ */
+static bool
+first_record_unchanged(const struct tracked *t, int fd)
+{
+	char	buf[FINGERPRINT_BYTES];
+	ssize_t	n;
+
+	if (t->fp_len == 0)
+		return true;
+	n = pread(fd, buf, t->fp_len, (off_t)t->fp_offset);
+	return n == (ssize_t)t->fp_len &&
+	    XXH64(buf, t->fp_len, 0) == t->fingerprint;
+}
+
+/* ---------------------------------------------------------------- */
+/* Known files and where to start                                   */
+/* ---------------------------------------------------------------- */
+
+/* Remember a file let go, replacing an older entry of the same file. */
+static void
+remember(struct follow *fw, const struct state_file *sf)
+{
+	size_t	i;
+
+	for (i = 0; i < fw->nknown; i++) {
+		if (fw->known[i].fingerprint != sf->fingerprint ||
+		    fw->known[i].dev != sf->dev ||
+		    fw->known[i].inode != sf->inode)
+			continue;
+		if (fw->known[i].offset > sf->offset)
+			return;
+		free(fw->known[i].path);
+		fw->known[i] = *sf;
+		fw->known[i].path = xstrdup(sf->path);
+		return;
+	}
+	if (fw->nknown == KNOWN_MAX) {
+		free(fw->known[0].path);
+		memmove(fw->known, fw->known + 1,
+		    (fw->nknown - 1) * sizeof *fw->known);
+		fw->nknown--;
+	}
+	fw->known = xrealloc(fw->known, (fw->nknown + 1) * sizeof *fw->known);
+	fw->known[fw->nknown] = *sf;
+	fw->known[fw->nknown].path = xstrdup(sf->path);
+	fw->nknown++;
+}
+
+/* Forget saved entries of an identity that now holds other content. */
+static void
+forget_reused_inode(struct follow *fw, const struct tracked *t)
+{
+	size_t	i;
+
+	for (i = 0; i < fw->nknown;) {
+		if (fw->known[i].dev == (uint64_t)t->in->dev &&
+		    fw->known[i].inode == (uint64_t)t->in->ino &&
+		    fw->known[i].fingerprint != t->fingerprint) {
+			log_warn("file=%s reuses the inode of file=%s, which "
+			    "is gone; its saved offset is dropped", t->name,
+			    fw->known[i].path);
+			free(fw->known[i].path);
+			memmove(fw->known + i, fw->known + i + 1,
+			    (fw->nknown - i - 1) * sizeof *fw->known);
+			fw->nknown--;
+			continue;
+		}
+		i++;
+	}
+}
+
+/*
+ * Decide where a newly fingerprinted file starts: where it stopped
+ * itself (same identity and content, from the state), else where the
+ * furthest read file of the same content stopped, else at 0.
+ */
+static void
+choose_start(struct follow *fw, struct tracked *t)
+{
+	const char	*from = NULL;
+	uint64_t	 best = 0, header = INPUT_NO_HEADER, at;
+	size_t		 i;
+
+	forget_reused_inode(fw, t);
+	t->in->resume_offset = 0;
+	t->in->header_offset = INPUT_NO_HEADER;
+	if (t->fp_len == 0)
+		return;
+	for (i = 0; i < fw->nknown; i++) {
+		if (fw->known[i].fingerprint == t->fingerprint &&
+		    fw->known[i].dev == (uint64_t)t->in->dev &&
+		    fw->known[i].inode == (uint64_t)t->in->ino) {
+			t->in->resume_offset = fw->known[i].offset;
+			t->in->header_offset = fw->known[i].header_offset;
+			return;
+		}
+	}
+	for (i = 0; i < fw->nfiles; i++) {
+		struct tracked	*o = fw->files[i];
+
+		if (o == t || !o->fingerprinted || o->fp_len == 0 ||
+		    o->fingerprint != t->fingerprint)
+			continue;
+		at = input_offset(o->in);
+		if (at > best) {
+			best = at;
+			header = o->in->header_offset;
+			from = o->name;
+		}
+	}
+	for (i = 0; i < fw->nknown; i++) {
+		if (fw->known[i].fingerprint != t->fingerprint ||
+		    fw->known[i].offset <= best)
+			continue;
+		best = fw->known[i].offset;
+		header = fw->known[i].header_offset;
+		from = fw->known[i].path;
+	}
+	if (best == 0)
+		return;
+	log_warn("file=%s holds the records of file=%s (same first record); "
+	    "continuing at offset=%llu, nothing read twice", t->name, from,
+	    (unsigned long long)best);
+	t->in->resume_offset = best;
+	t->in->header_offset = header;
+}
+
+/* ---------------------------------------------------------------- */
+/* Reading and letting go                                           */
+/* ---------------------------------------------------------------- */
+
+/* Read what a file holds now; returns input_read()'s result. */
+static int
+read_file(struct follow *fw, struct tracked *t, bool finished,
+    input_event_fn fn, void *arg, bool *progress)
+{
+	uint64_t	before = input_offset(t->in);
+	int		rc;
+
+	rc = input_read(t->in, fw->set, finished, fn, arg);
+	if (input_offset(t->in) != before) {
+		t->last_change = now();
+		*progress = true;
+	}
+	return rc;
+}
+
+/* Drain a file that is gone, save where it ended, and close it. */
+static int
+release(struct follow *fw, struct tracked *t, input_event_fn fn, void *arg,
+    follow_release_fn on_release, bool *progress)
+{
+	struct state_file	sf;
+	int			rc = 0;
+
+	if (!t->fingerprinted && tracked_fd(t) >= 0)
+		(void)fingerprint(t, tracked_fd(t));
+	if (!t->dormant && !t->in->done && tracked_fd(t) >= 0)
+		rc = read_file(fw, t, true, fn, arg, progress);
+	if (fw->set->stop != NULL && *fw->set->stop)
+		return rc;
+	if (t->fingerprinted && t->fp_len > 0) {
+		memset(&sf, 0, sizeof sf);
+		sf.dev = (uint64_t)t->in->dev;
+		sf.inode = (uint64_t)t->in->ino;
+		sf.fingerprint = t->fingerprint;
+		sf.offset = input_offset(t->in);
+		sf.header_offset = t->in->header_offset;
+		sf.path = t->name;
+		remember(fw, &sf);
+	}
+	if (fw->live)
+		log_debug("file=%s gone from view; read to its end at "
+		    "offset=%llu and let go", t->name,
+		    (unsigned long long)input_offset(t->in));
+	if (on_release != NULL)
+		on_release(arg);
+	input_close(t->in);
+	if (t->in->fd >= 0) {
+		close(t->in->fd);
+		t->in->fd = -1;
+	}
+	t->released = true;
+	*progress = true;
+	return rc;
+}
+
+/*
+ * Notice truncation and rewriting of an open plain file; either makes
+ * it read again from the start.
+ */
+static void
+check_rewritten(struct tracked *t)
+{
+	struct stat	st;
+	int		fd = tracked_fd(t);
+
+	if (t->in->stream == NULL || fd < 0 || fstat(fd, &st) != 0 ||
+	    stream_compression(t->in->stream) != STREAM_PLAIN)
+		return;
+	if ((uint64_t)st.st_size < input_consumed(t->in)) {
+		log_warn("file=%s truncated (size=%lld, offset=%llu); reading "
+		    "again from the start", t->name, (long long)st.st_size,
+		    (unsigned long long)input_consumed(t->in));
+	} else if ((st.st_size != t->size ||
+	    st.st_mtim.tv_sec != t->mtime.tv_sec ||
+	    st.st_mtim.tv_nsec != t->mtime.tv_nsec) &&
+	    !first_record_unchanged(t, fd)) {
+		log_warn("file=%s rewritten in place (its first record "
+		    "changed); reading again from the start", t->name);
+	} else {
+		t->size = st.st_size;
+		t->mtime = st.st_mtim;
+		return;
+	}
+	t->size = st.st_size;
+	t->mtime = st.st_mtim;
+	if (input_rewind(t->in) != 0)
+		return;
+	t->fingerprinted = false;
+}
+
+/* Open a dormant file again by its name if it is still that file. */
+static bool
+wake(struct follow *fw, struct tracked *t, const struct stat *st)
+{
+	uint64_t	old = t->fingerprint;
+	int		fd;
+
+	if (st->st_size == t->size &&
+	    st->st_mtim.tv_sec == t->mtime.tv_sec &&
+	    st->st_mtim.tv_nsec == t->mtime.tv_nsec)
+		return false;
+	if ((fd = open(t->name, O_RDONLY | O_CLOEXEC)) == -1)
+		return false;
+	t->in->fd = fd;
+	t->dormant = false;
+	t->in->done = false;
+	if (fingerprint(t, fd) == 1 && t->fingerprint != old) {
+		log_warn("file=%s is another file now (its first record "
+		    "changed); reading it from the start", t->name);
+		t->in->resume_offset = 0;
+		t->in->header_offset = INPUT_NO_HEADER;
+	}
+	return true;
+}
+
+/* Close a compressed file that ended cleanly until it changes. */
+static void
+maybe_sleep(struct tracked *t)
+{
+	struct stat	st;
+
+	if (t->in->stream == NULL || t->in->done ||
+	    stream_compression(t->in->stream) == STREAM_PLAIN ||
+	    stream_status(t->in->stream) != STREAM_OK ||
+	    line_reader_pending(t->in->lines) != 0 ||
+	    fstat(stream_fd(t->in->stream), &st) != 0)
+		return;
+	t->size = st.st_size;
+	t->mtime = st.st_mtim;
+	input_close(t->in);
+	t->dormant = true;
+}
+
+/*
+ * Fingerprint a file not yet opened and choose where it starts.  Returns
+ * false when it must wait: live, and its first record is not complete.
+ */
+static bool
+fingerprint_now(struct follow *fw, struct tracked *t)
+{
+	int	fd = tracked_fd(t);
+
+	if (fd >= 0 && fingerprint(t, fd) == 1) {
+		choose_start(fw, t);
+		return true;
+	}
+	return !fw->live;
+}
+
+/*
+ * Bring one file up to date: fingerprint it if needed, notice
+ * truncation, read what is new.  Returns 1 when it could not be read.
+ */
+static int
+update(struct follow *fw, struct tracked *t, input_event_fn fn, void *arg,
+    bool *progress)
+{
+	int	rc;
+
+	if (!t->fingerprinted && t->in->stream == NULL &&
+	    !fingerprint_now(fw, t))
+		return 0;
+	check_rewritten(t);
+	if (!t->fingerprinted && t->in->stream == NULL &&
+	    !fingerprint_now(fw, t))
+		return 0;
+	rc = read_file(fw, t, !fw->live, fn, arg, progress);
+	if (fw->live)
+		maybe_sleep(t);
+	return rc != 0;
+}
+
+/* Start watching a file found under a new identity. */
+static struct tracked *
+track(struct follow *fw, const struct candidate *c)
+{
+	struct tracked	*t;
+	struct stat	 st;
+	int		 fd;
+
+	if ((fd = open(c->name, O_RDONLY | O_CLOEXEC | O_NOCTTY)) == -1)
+		return NULL;
+	if (fstat(fd, &st) != 0 || st.st_dev != c->st.st_dev ||
+	    st.st_ino != c->st.st_ino) {
+		close(fd);	/* replaced meanwhile; next look */
+		return NULL;
+	}
+	t = xcalloc(1, sizeof *t);
+	t->in = input_new(c->name);
+	t->in->fd = fd;
+	t->in->dev = st.st_dev;
+	t->in->ino = st.st_ino;
+	t->name = xstrdup(c->name);
+	t->last_change = now();
+	t->size = -1;
+	t->seen = true;
+	fw->files = xrealloc(fw->files, (fw->nfiles + 1) * sizeof *fw->files);
+	fw->files[fw->nfiles++] = t;
+	fw->inputs = xrealloc(fw->inputs,
+	    (fw->nfiles + 1) * sizeof *fw->inputs);
+	fw->inputs[fw->nfiles - 1] = t->in;
+	watch_directory_of(fw, c->name, false);
+	return t;
+}
+
+/* The tracked file a candidate is, by device and inode, or NULL. */
+static struct tracked *
+match(struct follow *fw, const struct candidate *c)
+{
+	size_t	i;
+
+	for (i = 0; i < fw->nfiles; i++) {
+		struct tracked	*t = fw->files[i];
+
+		if (!t->released && t->in->dev == c->st.st_dev &&
+		    t->in->ino == c->st.st_ino)
+			return t;
+	}
+	return NULL;
+}
+
+/*
+ * The order new files are read in: at the first look, by their first
+ * record's time (as a replay orders them); later, as they appear.
+ */
+static size_t
+order_new(struct follow *fw, const struct candidate **news, size_t n)
+{
+	struct input_file	**probe;
+	const struct candidate	 *tmp;
+	size_t			  i, j;
+
+	if (fw->first_look_done || n < 2)
+		return n;
+	probe = xcalloc(n, sizeof *probe);
+	for (i = 0; i < n; i++) {
+		probe[i] = input_new(news[i]->name);
+	}
+	input_order(probe, n, fw->set);
+	for (i = 0; i < n; i++) {
+		for (j = i; j < n; j++)
+			if (strcmp(news[j]->name, probe[i]->path) == 0)
+				break;
+		if (j < n) {
+			tmp = news[i];
+			news[i] = news[j];
+			news[j] = tmp;
+		}
+		input_free(probe[i]);
+	}
+	free(probe);
+	return n;
+}
+
+/* ---------------------------------------------------------------- */
+/* The public API                                                   */
+/* ---------------------------------------------------------------- */
+
+/* Watch paths. */
+struct follow *
+follow_new(char *const *paths, size_t npaths,
+    const struct input_settings *set, bool live,
+    const struct state_file *known, size_t nknown, char *const *ignore,
+    size_t nignore)
+{
+	struct follow	*fw = xcalloc(1, sizeof *fw);
+	size_t		 i;
+
+	fw->set = set;
+	fw->live = live;
+	fw->roots = xcalloc(npaths + 1, sizeof *fw->roots);
+	for (i = 0; i < npaths; i++)
+		fw->roots[fw->nroots++] = xstrdup(paths[i]);
+	fw->ignore = xcalloc(nignore + 1, sizeof *fw->ignore);
+	for (i = 0; i < nignore; i++)
+		if (ignore[i] != NULL && strcmp(ignore[i], "-") != 0)
+			fw->ignore[fw->nignore++] = xstrdup(ignore[i]);
+	for (i = 0; i < nknown; i++)
+		remember(fw, &known[i]);
+	fw->inotify_fd = -1;
+#ifdef __linux__
+	if (live)
+		fw->inotify_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+#endif
+	return fw;
+}
+
+/* Look at every watched path once and read what is new. */
+int
+follow_scan(struct follow *fw, input_event_fn fn, void *arg,
+    follow_release_fn on_release, bool *progress)
+{
+	const struct candidate	**news;
+	struct tracked		 *t;
+	struct stat		  st;
+	size_t			  i, nnew = 0;
+	int			  rc = 0, fd;
+
+	*progress = false;
+	list_candidates(fw);
+	for (i = 0; i < fw->nfiles; i++)
+		fw->files[i]->seen = false;
+	news = xcalloc(fw->ncands + 1, sizeof *news);
+	for (i = 0; i < fw->ncands; i++) {
+		if ((t = match(fw, &fw->cands[i])) == NULL) {
+			news[nnew++] = &fw->cands[i];
+			continue;
+		}
+		t->seen = true;
+		if (strcmp(t->name, fw->cands[i].name) != 0) {
+			log_debug("file=%s now named %s; same file, read on",
+			    t->name, fw->cands[i].name);
+			free(t->name);
+			t->name = xstrdup(fw->cands[i].name);
+		}
+		if (t->dormant && !wake(fw, t, &fw->cands[i].st))
+			continue;
+	}
+
+	/* Files no name leads to: drain and let go. */
+	for (i = 0; i < fw->nfiles; i++) {
+		t = fw->files[i];
+		if (t->released || t->seen)
+			continue;
+		fd = tracked_fd(t);
+		if (!fw->live || t->dormant || fd < 0 ||
+		    fstat(fd, &st) != 0 || st.st_nlink == 0 ||
+		    now() - t->last_change >= GRACE_SECONDS)
+			rc |= release(fw, t, fn, arg, on_release, progress);
+	}
+
+	/* Files already known: what is new in them. */
+	for (i = 0; i < fw->nfiles; i++) {
+		t = fw->files[i];
+		if (fw->set->stop != NULL && *fw->set->stop)
+			break;
+		if (!t->released && !t->dormant && !t->in->done)
+			rc |= update(fw, t, fn, arg, progress);
+	}
+
+	/* New files, one at a time, so a copy sees what its twin read. */
+	nnew = order_new(fw, news, nnew);
+	for (i = 0; i < nnew; i++) {
+		if (fw->set->stop != NULL && *fw->set->stop)
+			break;
+		if ((t = track(fw, news[i])) == NULL)
+			continue;
+		*progress = true;
+		rc |= update(fw, t, fn, arg, progress);
+		if (!fw->live)
+			rc |= release(fw, t, fn, arg, NULL, progress);
+	}
+	free(news);
+	fw->first_look_done = true;
+	return rc;
+}
+
+/* Sleep until a watched directory changes or the timeout passes. */
+void
+follow_wait(struct follow *fw, int timeout_ms)
+{
+	char		buf[16384];
+	struct pollfd	pfd;
+	size_t		i;
+
+	for (i = 0; i < fw->nfiles; i++) {
+		/* A file gone from view is looked at again after its grace. */
+		if (!fw->files[i]->released && !fw->files[i]->seen &&
+		    timeout_ms > POLL_FALLBACK_MS)
+			timeout_ms = POLL_FALLBACK_MS;
+	}
+	if (fw->inotify_fd < 0) {
+		if (timeout_ms > POLL_FALLBACK_MS)
+			timeout_ms = POLL_FALLBACK_MS;
+		(void)poll(NULL, 0, timeout_ms);
+		return;
+	}
+	pfd.fd = fw->inotify_fd;
+	pfd.events = POLLIN;
+	if (poll(&pfd, 1, timeout_ms) > 0) {
+		/* The events only wake us; the next look finds the change. */
+		while (read(fw->inotify_fd, buf, sizeof buf) > 0)
+			;
+	}
+}
+
+/* Where reading stands in every file it knows. */
+size_t
+follow_snapshot(const struct follow *fw, struct state_file **out)
+{
+	struct state_file	*s;
+	size_t			 n = 0, i, j;
+
+	s = xcalloc(fw->nfiles + fw->nknown + 1, sizeof *s);
+	for (i = 0; i < fw->nfiles; i++) {
+		const struct tracked	*t = fw->files[i];
+
+		if (t->released || !t->fingerprinted || t->fp_len == 0)
+			continue;
+		s[n].dev = (uint64_t)t->in->dev;
+		s[n].inode = (uint64_t)t->in->ino;
+		s[n].fingerprint = t->fingerprint;
+		s[n].offset = input_offset(t->in);
+		s[n].header_offset = t->in->header_offset;
+		s[n].path = xstrdup(t->name);
+		n++;
+	}
+	for (i = 0; i < fw->nknown; i++) {
+		for (j = 0; j < n; j++)
+			if (s[j].fingerprint == fw->known[i].fingerprint &&
+			    s[j].dev == fw->known[i].dev &&
+			    s[j].inode == fw->known[i].inode)
+				break;
+		if (j < n)
+			continue;
+		s[n] = fw->known[i];
+		s[n].path = xstrdup(fw->known[i].path);
+		n++;
+	}
+	*out = s;
+	return n;
+}
+
+/* Free a snapshot. */
+void
+follow_snapshot_free(struct state_file *s, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		free(s[i].path);
+	free(s);
+}
+
+/* Every file seen so far. */
+size_t
+follow_files(const struct follow *fw, struct input_file ***out)
+{
+	*out = fw->inputs;
+	return fw->nfiles;
+}
+
+/* Whether inotify is in use. */
+bool
+follow_uses_inotify(const struct follow *fw)
+{
+	return fw->inotify_fd >= 0;
+}
+
+/* Close every file and free the watcher. */
+void
+follow_free(struct follow *fw)
+{
+	size_t	i;
+
+	if (fw == NULL)
+		return;
+	for (i = 0; i < fw->nfiles; i++) {
+		input_free(fw->files[i]->in);
+		free(fw->files[i]->name);
+		free(fw->files[i]);
+	}
+	for (i = 0; i < fw->ncands; i++)
+		free(fw->cands[i].name);
+	for (i = 0; i < fw->nknown; i++)
+		free(fw->known[i].path);
+	for (i = 0; i < fw->nroots; i++)
+		free(fw->roots[i]);
+	for (i = 0; i < fw->nignore; i++)
+		free(fw->ignore[i]);
+	for (i = 0; i < fw->ndirs; i++)
+		free(fw->dirs[i]);
+	if (fw->inotify_fd >= 0)
+		close(fw->inotify_fd);
+	free(fw->cands);
+	free(fw->known);
+	free(fw->roots);
+	free(fw->ignore);
+	free(fw->dirs);
+	free(fw->files);
+	free(fw->inputs);
+	free(fw);
+}

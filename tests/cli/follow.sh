@@ -1,0 +1,244 @@
+#!/bin/sh
+# follow.sh - --follow on live files: the rotation, truncation and
+# growing-file cases of ../shared/cases played step by step against the
+# running binary, plus symlinks, rewrites, new files, a growing zstd
+# file, SIGHUP and SIGTERM.  Nothing is timed: each step waits (up to
+# 10 s) for the events it must produce, and the exact events are checked
+# after fanin has been stopped.
+. "$(dirname "$0")/lib.sh"
+need_shared
+C="$SHARED/cases"
+
+# start NAME ARGS...: run fanin --follow in the background; events in
+# $TMP/NAME.ev, alerts in $TMP/NAME.al, messages in $TMP/NAME.err.
+start() {
+	name=$1
+	shift
+	: > "$TMP/$name.ev"
+	"$FANIN" --follow --count-attempts --threshold=0 --min-sources=100 \
+	    -o "$TMP/$name.al" --events="$TMP/$name.ev" "$@" \
+	    2> "$TMP/$name.err" &
+	PID=$!
+}
+
+# lines FILE: its line count.
+lines() {
+	if [ -f "$1" ]; then wc -l < "$1" | tr -d ' '; else echo 0; fi
+}
+
+# wait_lines FILE N: wait until FILE has at least N lines (10 s at most).
+wait_lines() {
+	i=0
+	while [ "$(lines "$1")" -lt "$2" ] && [ $i -lt 100 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+}
+
+# wait_grep PATTERN FILE: wait until PATTERN is in FILE (10 s at most).
+wait_grep() {
+	i=0
+	while ! grep -q "$1" "$2" 2>/dev/null && [ $i -lt 100 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+}
+
+# stop: SIGTERM, and the exit status in $RC.
+stop() {
+	kill -TERM "$PID"
+	wait "$PID"
+	RC=$?
+}
+
+# settle: give fanin a moment to read what it should not (a wrong extra
+# event would show); the checks never depend on it being long enough.
+settle() {
+	sleep 0.3
+}
+
+# 01: copytruncate.  Watch conn.log only; the copy is not read.
+D="$TMP/d01"; mkdir -p "$D"
+start c01 "$D/conn.log"
+cp "$C/01-copytruncate-reset/phase1-conn.log" "$D/conn.log"
+wait_lines "$TMP/c01.ev" 3
+cp "$D/conn.log" "$D/conn.log.1"
+: > "$D/conn.log"
+cat "$C/01-copytruncate-reset/phase2-appended-after-truncate.log" \
+    >> "$D/conn.log"
+wait_lines "$TMP/c01.ev" 5
+settle
+stop
+check "01 copytruncate: 3 then the 2 new, none again" \
+    "198.51.100.10 198.51.100.11 198.51.100.12 198.51.100.20 198.51.100.21" \
+    "$(all_sources "$TMP/c01.ev")"
+check "01 copytruncate: truncation logged" 1 \
+    "$(grep -c 'truncated.*reading again from the start' "$TMP/c01.err")"
+
+# 05: inode reuse.  A deleted file's successor is read from 0.
+D="$TMP/d05"; mkdir -p "$D"
+start c05 "$D"
+cp "$C/05-inode-reuse/old-conn.log" "$D/conn-a.log"
+wait_lines "$TMP/c05.ev" 6
+rm "$D/conn-a.log"
+cp "$C/05-inode-reuse/new-conn.log" "$D/conn-b.log"
+wait_lines "$TMP/c05.ev" 8
+settle
+stop
+check "05 inode reuse: 6 then the new file's 2 from offset 0" \
+    "6 198.51.100.18 198.51.100.19" \
+    "$(head -6 "$TMP/c05.ev" | wc -l | tr -d ' ') $(tail -n +7 \
+    "$TMP/c05.ev" | jq -r .source.ip | tr '\n' ' ' | sed 's/ $//')"
+
+# 07: the live file and its rotated compressed copy, both watched.
+D="$TMP/d07"; mkdir -p "$D/live" "$D/archive"
+cp "$C/07-rotated-compressed-duplicate/live/conn.log" "$D/live/"
+start c07 --min-sources=4 "$D/live" "$D/archive"
+wait_lines "$TMP/c07.ev" 4
+cp "$C"/07-rotated-compressed-duplicate/archive/*/*.gz "$D/archive/"
+wait_grep 'same first record' "$TMP/c07.err"
+settle
+stop
+check "07 compressed copy: four events, not eight" 4 "$(lines "$TMP/c07.ev")"
+check "07 compressed copy: one alert" 1 "$(lines "$TMP/c07.al")"
+
+# 08: lines appended just before a rename are read from the old file,
+# and its gzip is not read again.
+D="$TMP/d08"; mkdir -p "$D"
+H="$C/08-rotation-drain-old-fd"
+start c08 "$D"
+cp "$H/phase1.log" "$D/conn.log"
+wait_lines "$TMP/c08.ev" 2
+cat "$H/phase2-appended-just-before-rotate.log" >> "$D/conn.log"
+mv "$D/conn.log" "$D/conn.10:00:00-11:00:00.log"
+cp "$H/phase3-new-file.log" "$D/conn.log"
+wait_lines "$TMP/c08.ev" 5
+gzip "$D/conn.10:00:00-11:00:00.log"
+wait_grep 'same first record' "$TMP/c08.err"
+settle
+stop
+check "08 rotation: five events exactly once" \
+    "198.51.100.10 198.51.100.11 198.51.100.12 198.51.100.13 198.51.100.16" \
+    "$(jq -r .source.ip "$TMP/c08.ev" | sort | tr '\n' ' ' | sed 's/ $//')"
+
+# 11: a partial last line waits for its end.
+D="$TMP/d11"; mkdir -p "$D"
+H="$C/11-partial-last-line/live"
+start c11 "$D/eve.json"
+cat "$H/phase1-eve.json" > "$D/eve.json"
+wait_lines "$TMP/c11.ev" 1
+settle
+check "11 partial line: only the complete one" 1 "$(lines "$TMP/c11.ev")"
+cat "$H/phase2-rest.json" >> "$D/eve.json"
+wait_lines "$TMP/c11.ev" 2
+settle
+stop
+check "11 partial line: completed, nothing twice" \
+    "198.51.100.10 198.51.100.11" "$(all_sources "$TMP/c11.ev")"
+check "11 partial line: not rejected" 0 "$(grep -c rejected "$TMP/c11.err")"
+
+# 29: a gzip stream still being written.
+D="$TMP/d29"; mkdir -p "$D"
+H="$C/29-gzip-being-written"
+start c29 "$D/conn.log.gz"
+cat "$H/phase1.conn.log.gz" > "$D/conn.log.gz"
+wait_lines "$TMP/c29.ev" 2
+settle
+check "29 gzip being written: the two complete records" 2 \
+    "$(lines "$TMP/c29.ev")"
+cat "$H/phase2.append.bin" >> "$D/conn.log.gz"
+wait_lines "$TMP/c29.ev" 5
+settle
+stop
+check "29 gzip being written: then the other three, no error" \
+    "198.51.100.10 198.51.100.11 198.51.100.12 198.51.100.13 198.51.100.14 0" \
+    "$(all_sources "$TMP/c29.ev") $(grep -c 'error' "$TMP/c29.err")"
+
+# A zstd file fed in chunks as a compressor writes it.
+D="$TMP/dzst"; mkdir -p "$D"
+Z="$C/28-zstd-truncated-or-growing/complete.conn.log.zst"
+start zst "$D/conn.log.zst"
+head -c 2000 "$Z" > "$D/conn.log.zst"
+wait_grep . "$TMP/zst.ev"
+tail -c +2001 "$Z" | head -c 2000 >> "$D/conn.log.zst"
+settle
+tail -c +4001 "$Z" >> "$D/conn.log.zst"
+wait_lines "$TMP/zst.ev" 1500
+settle
+stop
+check "zstd growing: 1500 events, each once" "1500 1500" \
+    "$(lines "$TMP/zst.ev") $(jq -r .event.id "$TMP/zst.ev" | sort -u |
+    wc -l | tr -d ' ')"
+check "zstd growing: no truncation reported" 0 \
+    "$(grep -c truncated "$TMP/zst.err")"
+
+# A symlink pointed at another file is followed; the old one is drained.
+D="$TMP/dlink"; mkdir -p "$D"
+ROW="203.0.113.5	3389	tcp	rdp	1	SF	5	5"
+printf '%s\n' "1767607200.0	L1	198.51.100.30	40000	$ROW" |
+    to_zeek_tsv | sed '/^#close/d' > "$D/a.log"
+printf '%s\n' "1767607300.0	L2	198.51.100.31	40001	$ROW" |
+    to_zeek_tsv > "$D/b.log"
+ln -s a.log "$D/current.log"
+start link "$D/current.log"
+wait_lines "$TMP/link.ev" 1
+ln -sfn b.log "$D/current.log"
+wait_lines "$TMP/link.ev" 2
+settle
+stop
+check "symlink retarget: both files, each once" \
+    "198.51.100.30 198.51.100.31" "$(all_sources "$TMP/link.ev")"
+
+# A file rewritten in place with longer content is read again.
+D="$TMP/drw"; mkdir -p "$D"
+gen() {
+	i=0
+	while [ $i -lt "$2" ]; do
+		printf '%s\t%s%d\t198.51.100.%d\t%d\t203.0.113.7\t3389' \
+		    $((1767607200 + i)) "$1" $i $((40 + i)) $((41000 + i))
+		printf '\ttcp\trdp\t1\tSF\t5\t5\n'
+		i=$((i + 1))
+	done | to_zeek_tsv
+}
+gen A 2 > "$D/conn.log"
+start rw "$D/conn.log"
+wait_lines "$TMP/rw.ev" 2
+gen B 3 > "$D/conn.log.new"
+cat "$D/conn.log.new" > "$D/conn.log"
+wait_lines "$TMP/rw.ev" 5
+settle
+stop
+check "rewrite in place: the new content read from its start" \
+    "A0 A1 B0 B1 B2" "$(jq -r .event.id "$TMP/rw.ev" | tr '\n' ' ' |
+    sed 's/ $//')"
+
+# A new file appearing in a watched directory is read; an alert written.
+D="$TMP/dnew"; mkdir -p "$D/sub"
+start new --min-sources=3 "$D"
+gen N 3 > "$D/sub/conn.log"
+wait_lines "$TMP/new.al" 1
+settle
+stop
+check "new file in a watched directory: read, one alert" "3 1" \
+    "$(lines "$TMP/new.ev") $(lines "$TMP/new.al")"
+
+# SIGHUP after the alert file was renamed: the next alert goes to the
+# new file, nothing lost; SIGTERM exits 0 with a checkpoint.
+D="$TMP/dhup"; mkdir -p "$D"
+start hup --min-sources=2 --bucket-span=15m --state="$TMP/hup.state" "$D"
+gen H 2 > "$D/a.log"
+wait_lines "$TMP/hup.al" 1
+mv "$TMP/hup.al" "$TMP/hup.al.1"
+kill -HUP "$PID"
+wait_grep SIGHUP "$TMP/hup.err"
+gen J 2 | sed 's/1767607/1767617/' > "$D/b.log"
+wait_lines "$TMP/hup.al" 1
+stop
+check "SIGHUP: first alert in the renamed file" 1 \
+    "$(lines "$TMP/hup.al.1")"
+check "SIGHUP: the next alert in the new file" 1 "$(lines "$TMP/hup.al")"
+check "SIGTERM: exit 0" 0 "$RC"
+check "SIGTERM: state checkpointed" "fanin-state 1" \
+    "$(head -1 "$TMP/hup.state" | cut -d' ' -f1-2)"
+check "state: mode 0600" 600 "$(stat -c %a "$TMP/hup.state")"
+finish

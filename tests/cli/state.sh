@@ -1,0 +1,180 @@
+#!/bin/sh
+# state.sh - the state file: a 64-bit offset crafted by hand (case 04),
+# a replay of archives continued by --follow with nothing read twice, a
+# damaged state refused, and kill -9 at random moments while a day of
+# real Zeek logs is written and rotated as Zeek's logger does: every
+# record reaches the model once and every alert is written once.
+. "$(dirname "$0")/lib.sh"
+need_shared
+C="$SHARED/cases"
+RITA="$SHARED/data/zeek/rita-sensor/2024-04-20"
+
+# lines FILE: its line count.
+lines() {
+	if [ -f "$1" ]; then wc -l < "$1" | tr -d ' '; else echo 0; fi
+}
+
+# wait_until CMD...: run CMD every 0.1 s until it succeeds (10 s at most).
+wait_until() {
+	i=0
+	while ! "$@" && [ $i -lt 100 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+}
+
+# has_lines FILE N: true when FILE has at least N lines.
+has_lines() {
+	[ "$(lines "$1")" -ge "$2" ]
+}
+
+# write_state PATH BODY: a state file with the right checksum.
+write_state() {
+	sum=$(printf '%s' "$2" | xxh64sum | cut -d' ' -f1)
+	printf 'fanin-state 1 xxh64=%s\n%s' "$sum" "$2" > "$1"
+}
+
+# 04: offset past 2 GiB, from a state written by hand.  The file is a
+# hole of 2200000000 zero bytes and two lines; its fingerprint is that of
+# its first 1 KiB (zeros).
+if command -v xxh64sum >/dev/null && command -v truncate >/dev/null; then
+	D="$TMP/d04"; mkdir -p "$D"
+	truncate -s 2200000000 "$D/eve.json"
+	cat "$C/04-offset-beyond-2GiB/tail-lines.json" >> "$D/eve.json"
+	fp=$(head -c 1024 /dev/zero | xxh64sum | cut -d' ' -f1)
+	dev=$(stat -c %d "$D/eve.json")
+	ino=$(stat -c %i "$D/eve.json")
+	entry="\"dev\":$dev,\"inode\":$ino,\"fingerprint\":\"$fp\""
+	entry="$entry,\"offset\":2200000000,\"header\":-1"
+	write_state "$TMP/s04" \
+	    "{\"version\":1,\"files\":[{$entry,\"path\":\"eve.json\"}]}"
+	"$FANIN" --count-attempts --state="$TMP/s04" --events="$TMP/s04.ev" \
+	    -o /dev/null "$D/eve.json" 2> "$TMP/s04.err"
+	check "04 offset 2200000000: only the two appended lines" \
+	    "198.51.100.10 198.51.100.11" "$(all_sources "$TMP/s04.ev")"
+	check "04 offset 2200000000: no truncation warning" 0 \
+	    "$(grep -c truncated "$TMP/s04.err")"
+	check "04 offset: saved as a 64-bit integer" 1 \
+	    "$(tail -n +2 "$TMP/s04" | jq '.files[0].offset' |
+	    grep -c '^2200000' )"
+	"$FANIN" --count-attempts --state="$TMP/s04" --events="$TMP/s04.ev" \
+	    -o /dev/null "$D/eve.json" 2>/dev/null
+	check "04 again: nothing read a second time" 2 "$(lines "$TMP/s04.ev")"
+	rm -f "$D/eve.json"
+else
+	echo "# 04 skipped: no xxh64sum (Debian package xxhash)"
+fi
+
+# A damaged state is refused with a message, exit 1.
+printf 'fanin-state 1 xxh64=0000000000000000\n{"version":1,"files":[]}' \
+    > "$TMP/bad.state"
+"$FANIN" --state="$TMP/bad.state" -o /dev/null \
+    "$C/07-rotated-compressed-duplicate/live" \
+    2> "$TMP/bad.err"
+check "damaged state: exit 1" 1 $?
+check "damaged state: says why" 1 "$(grep -c 'checksum does not match' \
+    "$TMP/bad.err")"
+ln -s "$TMP/bad.state" "$TMP/link.state"
+"$FANIN" --state="$TMP/link.state" -o /dev/null \
+    "$C/07-rotated-compressed-duplicate/live" \
+    2> "$TMP/link.err"
+check "state through a symlink: refused" "1 1" \
+    "$? $(grep -c 'symlink' "$TMP/link.err")"
+
+# A replay of the archive and the live directory with a state, then
+# --follow on the live directory with the same state: the live file and
+# its archived copy are read once, and only what is appended later is
+# read by the follower.
+D="$TMP/d07"; mkdir -p "$D"
+grep -v '^#close' "$C/07-rotated-compressed-duplicate/live/conn.log" \
+    > "$D/conn.log"
+"$FANIN" --count-attempts --state="$TMP/s07" --events="$TMP/s07.ev" \
+    -o /dev/null "$C/07-rotated-compressed-duplicate/archive" "$D" \
+    2>/dev/null
+check "replay with state: the four records once" 4 "$(lines "$TMP/s07.ev")"
+"$FANIN" --follow --count-attempts --state="$TMP/s07" \
+    --events="$TMP/s07.ev" -o /dev/null "$D" 2> "$TMP/s07.err" &
+PID=$!
+{
+	printf '1767607204.000000\tCdpA4\t198.51.100.14\t56004\t203.0.113.5'
+	printf '\t3389\ttcp\t-\t-\t-\t-\tS0\t-\t-\t0\tS\t1\t60\t0\t0\t-\n'
+} >> "$D/conn.log"
+wait_until has_lines "$TMP/s07.ev" 5
+kill -TERM $PID
+wait $PID
+check "follow after replay: only the appended record" \
+    "CdpA0 CdpA1 CdpA2 CdpA3 CdpA4" \
+    "$(jq -r .event.id "$TMP/s07.ev" | tr '\n' ' ' | sed 's/ $//')"
+
+# kill -9 while a day of real logs is written and rotated.  The hour
+# 12:00 carries 25 new RDP sources (added here) to raise an alert.
+L="$TMP/live"; mkdir -p "$L"
+OPTS="--count-attempts --threshold=0 --min-sources=10 --bucket-span=1h"
+spike() {
+	awk 'BEGIN {
+		for (i = 1; i <= 25; i++)
+			printf "worker-eth0-1\t%d.250000\tCspike%d\t192.0.2.%d" \
+			    "\t%d\t64.225.56.201\t3389\ttcp\trdp\t40.5\t4000" \
+			    "\t9000\tSF\tF\tT\t0\tShADadFf\t30\t5000\t28" \
+			    "\t10000\t-\n", 1713614400 + i * 23, i, i + 10, \
+			    50000 + i
+	}'
+}
+run_live() {
+	# shellcheck disable=SC2086
+	"$FANIN" --follow $OPTS --state="$TMP/kill.state" \
+	    -o "$TMP/kill.al" --events="$TMP/kill.ev" "$L" \
+	    2>> "$TMP/kill.err" &
+	PID=$!
+}
+run_live
+kills=0
+for f in "$RITA"/conn.*.log.gz; do
+	hour=$(basename "$f" .log.gz | sed 's/^conn\.//')
+	gzip -dc "$f" | grep -v '^#close' > "$TMP/hour"
+	[ "$hour" = "12:00:00-13:00:00" ] && spike >> "$TMP/hour"
+	n=$(lines "$TMP/hour")
+	head -n $((n / 2)) "$TMP/hour" > "$L/conn.log"
+	sleep 0.1
+	tail -n +$((n / 2 + 1)) "$TMP/hour" >> "$L/conn.log"
+	gzip -dc "$f" | grep '^#close' >> "$L/conn.log"
+	case $hour in
+	05:*|11:*|12:*|17:*)
+		# At a moment picked by chance in the next 0.4 s.
+		sleep "0.$(od -An -N1 -tu1 /dev/urandom | tr -d ' ' |
+		    awk '{ print $1 % 4 }')"
+		kill -KILL $PID
+		wait $PID 2>/dev/null
+		kills=$((kills + 1))
+		run_live
+		;;
+	esac
+	sleep 0.2
+	mv "$L/conn.log" "$L/conn.$hour.log"
+	gzip "$L/conn.$hour.log"
+done
+"$FANIN" $OPTS -o "$TMP/replay.al" --events="$TMP/replay.ev" "$L" \
+    2>/dev/null
+counted() {
+	jq -r 'select(.fanin.counted) | .event.id' "$1" | sort -u
+}
+all_read() {
+	[ "$(jq -r .event.id "$TMP/kill.ev" | sort -u | wc -l)" = \
+	    "$(lines "$TMP/replay.ev")" ]
+}
+wait_until all_read
+kill -TERM $PID
+wait $PID
+check "kill -9: fanin killed 4 times" 4 "$kills"
+check "kill -9: the replay raises alerts" 1 \
+    "$(test "$(lines "$TMP/replay.al")" -ge 1 && echo 1)"
+check "kill -9: the same alerts as a replay" \
+    "$(jq -r .event.id "$TMP/replay.al" | sort | tr '\n' ' ')" \
+    "$(jq -r .event.id "$TMP/kill.al" | sort | tr '\n' ' ')"
+check "kill -9: every counted record read" "$(counted "$TMP/replay.ev" |
+    wc -l | tr -d ' ') $(counted "$TMP/replay.ev" | md5sum)" \
+    "$(counted "$TMP/kill.ev" | wc -l | tr -d ' ') $(counted \
+    "$TMP/kill.ev" | md5sum)"
+check "kill -9: every event read" "$(lines "$TMP/replay.ev")" \
+    "$(jq -r .event.id "$TMP/kill.ev" | sort -u | wc -l | tr -d ' ')"
+finish
