@@ -134,6 +134,20 @@
  * adds the 16 KiB of a promoted sketch per open bucket.  The hot path
  * allocates only when an array grows or a bucket opens.
  *
+ * Memory cap
+ * ----------
+ *
+ * max_destinations bounds the table.  A new destination past the cap
+ * evicts one: of 8 destinations drawn at random, the one whose newest
+ * source is oldest (a sampled LRU, as redis does it), sparing any that
+ * alerted in a bucket still open.  Spoofed or scanned one-off
+ * destinations come and go at the cap; an evicted destination that comes
+ * back starts again as a newcomer, judged against the population, so the
+ * cost to detection is the history of destinations quiet for longer than
+ * most others while the table is full.  One destination's own cost is
+ * bounded however many sources it sees: its sketches promote to 16 KiB,
+ * its listed sources stop at max_alert_sources and its seen set at 256.
+
  * State
  * -----
  *
@@ -186,6 +200,7 @@
 #define TABLE_INITIAL		64
 #define RECENT_INITIAL		1024
 #define RECENT_MAX		(1U << 20)
+#define EVICT_SAMPLES		8	/* destinations drawn per eviction */
 
 /* A source listed for the alert. */
 struct member {
@@ -223,6 +238,7 @@ struct destination {
 	struct bucket	*open;		/* sorted by index */
 	uint32_t	 nopen;
 	uint32_t	 open_cap;
+	int64_t		 last_index;	/* newest bucket it had a source in */
 };
 
 /* A recently seen connection uid and the bucket it went to. */
@@ -269,6 +285,7 @@ struct model {
 	size_t			 recent_cap;
 	size_t			 recent_used;	/* slots not empty */
 	struct model_stats	 stats;
+	uint64_t		 evict_state;	/* draws for evict_one() */
 };
 
 /* ------------------------------------------------------------------ */
@@ -547,6 +564,7 @@ destination_new(const struct ip_addr *ip, uint64_t hash, int64_t index)
 	d->hash = hash;
 	d->first_bucket = index;
 	d->last_final = index - 1;
+	d->last_index = index;
 	return d;
 }
 
@@ -592,7 +610,68 @@ destination_bytes(const struct destination *d)
 	return n;
 }
 
-/* The destination for ip, created when new. */
+/*
+ * Remove the destination at slot i, shifting the entries after it back so
+ * that linear probing still finds every one (no tombstones).
+ */
+static void
+table_delete(struct model *m, size_t i)
+{
+	size_t	mask = m->table_cap - 1, j = i, home;
+
+	destination_free(m->table[i]);
+	m->table[i] = NULL;
+	for (;;) {
+		j = (j + 1) & mask;
+		if (m->table[j] == NULL)
+			break;
+		home = m->table[j]->hash & mask;
+		/* An entry whose home lies cyclically in (i, j] stays. */
+		if (i <= j ? (i < home && home <= j) : (i < home || home <= j))
+			continue;
+		m->table[i] = m->table[j];
+		m->table[j] = NULL;
+		i = j;
+	}
+	m->ndest--;
+}
+
+/*
+ * Make room under the memory cap: of a few destinations drawn at random,
+ * drop the one that has gone longest without a source (redis's sampled
+ * LRU).  A destination that alerted in an open bucket is kept if any
+ * other was drawn.
+ */
+static void
+evict_one(struct model *m)
+{
+	size_t			 i, slot, victim = SIZE_MAX;
+	struct destination	*d, *best = NULL;
+	unsigned		 drawn = 0, tries = 0;
+
+	while (drawn < EVICT_SAMPLES && tries++ < EVICT_SAMPLES * 64) {
+		m->evict_state += 0x9e3779b97f4a7c15ULL;
+		slot = (size_t)(XXH3_64bits(&m->evict_state,
+		    sizeof m->evict_state) & (m->table_cap - 1));
+		if ((d = m->table[slot]) == NULL)
+			continue;
+		drawn++;
+		for (i = 0; i < d->nopen && d->open[i].alerted == false; i++)
+			continue;
+		if (i < d->nopen && best != NULL)
+			continue;
+		if (best == NULL || d->last_index < best->last_index) {
+			best = d;
+			victim = slot;
+		}
+	}
+	if (victim == SIZE_MAX)
+		return;
+	table_delete(m, victim);
+	m->stats.evicted_destinations++;
+}
+
+/* The destination for ip, created when new (under the memory cap). */
 static struct destination *
 destination_get(struct model *m, const struct ip_addr *ip, int64_t index)
 {
@@ -600,8 +679,14 @@ destination_get(struct model *m, const struct ip_addr *ip, int64_t index)
 	size_t			 slot = table_slot(m, ip, hash);
 	struct destination	*d = m->table[slot];
 
-	if (d != NULL)
+	if (d != NULL) {
+		if (index > d->last_index)
+			d->last_index = index;
 		return d;
+	}
+	if (m->config.max_destinations > 0 &&
+	    m->ndest >= m->config.max_destinations)
+		evict_one(m);
 	d = destination_new(ip, hash, index);
 	table_insert(m, d);
 	return d;

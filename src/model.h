@@ -28,6 +28,7 @@ struct model_config {
 	double		 learning;		/* seconds of first learning with
 						   no state, default 86400 */
 	unsigned	 max_alert_sources;	/* sources listed, default 100 */
+	size_t		 max_destinations;	/* memory cap; 0 = none */
 };
 
 /* One source listed in an alert. */
@@ -67,6 +68,7 @@ struct model_stats {
 	uint64_t	 learning_suppressed;	/* would have scored during the
 						   first learning */
 	size_t		 memory_bytes;		/* held by the model */
+	uint64_t	 evicted_destinations;	/* dropped at the cap */
 };
 
 struct model;

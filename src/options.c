@@ -43,6 +43,7 @@ enum {
 	OPT_LEARNING,
 	OPT_MAX_LINE,
 	OPT_MAX_JSON_DEPTH,
+	OPT_MAX_DESTINATIONS,
 	OPT_HELP,
 	OPT_VERSION
 };
@@ -67,6 +68,8 @@ static const struct option long_options[] = {
 	{ "learning",		 required_argument, NULL, OPT_LEARNING },
 	{ "max-line",		 required_argument, NULL, OPT_MAX_LINE },
 	{ "max-json-depth",	 required_argument, NULL, OPT_MAX_JSON_DEPTH },
+	{ "max-destinations",	 required_argument, NULL,
+	    OPT_MAX_DESTINATIONS },
 	{ "help",		 no_argument,	    NULL, OPT_HELP },
 	{ "version",		 no_argument,	    NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 }
@@ -102,11 +105,15 @@ static const char usage_text[] =
 "      --learning=DUR         first learning without state (default 24h)\n"
 "      --max-line=BYTES       longer lines are skipped (default 1048576)\n"
 "      --max-json-depth=N     deeper JSON is rejected (default 64)\n"
+"      --max-destinations=N   memory cap: destinations tracked at once;\n"
+"                             past it the idlest is dropped (default\n"
+"                             500000, about 300 MB; 0 for no cap)\n"
 "      --help                 show this help and exit\n"
 "      --version              show the version and exit\n"
 "\n"
 "Exit status: 0 done (rejected records are counted, not errors);\n"
-"1 a file could not be read or a compressed stream was cut; 2 usage.\n";
+"1 a file could not be read, a compressed stream was cut, or an output\n"
+"failed; 2 usage.\n";
 
 /* Fill in every default. */
 static void
@@ -123,6 +130,7 @@ set_defaults(struct options *o)
 	o->learning = 24 * 3600;
 	o->max_line = 1024 * 1024;
 	o->max_json_depth = 64;
+	o->max_destinations = 500000;
 }
 
 /* Parse a duration: a number with an optional s, m, h or d suffix. */
@@ -333,6 +341,14 @@ apply(struct options *o, int id, const char *name, const char *value,
 			break;
 		}
 		o->max_json_depth = (unsigned)n;
+		return 0;
+	case OPT_MAX_DESTINATIONS:
+		if (parse_number(value, 0, 1UL << 32, &n) != 0 ||
+		    (n > 0 && n < 100)) {
+			cause = "want 0 (no cap) or 100 to 4294967296";
+			break;
+		}
+		o->max_destinations = n;
 		return 0;
 	case OPT_PORTS:
 		if (parse_ports(o, value) != 0) {

@@ -43,6 +43,7 @@ struct options {
 	unsigned	  learning;		/* seconds */
 	size_t		  max_line;		/* bytes */
 	unsigned	  max_json_depth;
+	size_t		  max_destinations;	/* memory cap; 0 = none */
 };
 
 /*

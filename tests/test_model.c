@@ -584,6 +584,41 @@ test_long_session_not_late(void **state)
 	run_end(&r);
 }
 
+/*
+ * Under the memory cap, a flood of one-off destinations (spoofed or
+ * scanned) keeps the model at the cap, evicts the idle ones, and a real
+ * spike still alerts.
+ */
+static void
+test_memory_cap(void **state)
+{
+	struct model_config	c = default_config();
+	struct flow_event	ev;
+	struct run		r;
+	struct model_stats	st;
+	unsigned		k;
+
+	c.threshold = 0;
+	c.min_sources = 10;
+	c.max_destinations = 100;
+	run_start(&r, &c);
+	for (k = 0; k < 5000; k++) {
+		ev = connection(k, 1000 + k, T0 + HOUR + k * 0.5);
+		feed(&r, &ev);
+	}
+	st = stats_of(&r);
+	assert_int_equal(st.destinations, 100);
+	assert_int_equal(st.evicted_destinations, 4900);
+	for (k = 0; k < 10; k++) {
+		ev = connection(20000 + k, 7, T0 + 2 * HOUR + k);
+		feed(&r, &ev);
+	}
+	assert_int_equal(r.nspikes, 1);
+	assert_int_equal(r.spikes[0].distinct_sources, 10);
+	assert_int_equal(stats_of(&r).destinations, 100);
+	run_end(&r);
+}
+
 /* A record for the previous bucket, within the lateness, still counts. */
 static void
 test_out_of_order_within_lateness(void **state)
@@ -1190,6 +1225,7 @@ main(void)
 		cmocka_unit_test(test_learning),
 		cmocka_unit_test(test_late_record),
 		cmocka_unit_test(test_long_session_not_late),
+		cmocka_unit_test(test_memory_cap),
 		cmocka_unit_test(test_out_of_order_within_lateness),
 		cmocka_unit_test(test_one_spike_per_bucket),
 		cmocka_unit_test(test_duplicate_uid),
