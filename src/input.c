@@ -97,13 +97,17 @@ compare_names(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Add every regular file under dir, in name order, recursively. */
+/*
+ * Add every regular file under dir, in name order, recursively.  A
+ * symlink to a file is followed; a symlink to a directory is not, so a
+ * link back up the tree cannot loop.
+ */
 static void
 add_directory(struct file_list *list, const char *dir, int depth)
 {
 	DIR		*d;
 	struct dirent	*de;
-	struct stat	 st;
+	struct stat	 st, lst;
 	char		**names = NULL, *path;
 	size_t		 n = 0, i;
 
@@ -125,9 +129,14 @@ add_directory(struct file_list *list, const char *dir, int depth)
 		path = xmalloc(strlen(dir) + strlen(names[i]) + 2);
 		sprintf(path, "%s%s%s", dir,
 		    dir[strlen(dir) - 1] == '/' ? "" : "/", names[i]);
-		if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+		if (stat(path, &st) != 0 || lstat(path, &lst) != 0)
+			;
+		else if (S_ISDIR(st.st_mode) && !S_ISLNK(lst.st_mode))
 			add_directory(list, path, depth + 1);
-		else if (stat(path, &st) == 0 && S_ISREG(st.st_mode))
+		else if (S_ISDIR(st.st_mode))
+			log_warn("file=%s a symlink to a directory; not "
+			    "followed", path);
+		else if (S_ISREG(st.st_mode))
 			list_add(list, path, &st);
 		free(path);
 		free(names[i]);
@@ -403,10 +412,22 @@ decode_lines(struct input_file *f, bool finished, input_event_fn fn,
 	return 0;
 }
 
-/* Copy the stream's and framer's figures into the file's stats. */
+/*
+ * Copy the stream's and framer's figures into the file's stats, and say
+ * once per file when NUL bytes or overlong lines were first skipped.
+ */
 static void
 update_stats(struct input_file *f)
 {
+	uint64_t	nul = line_reader_nul_bytes(f->lines);
+	uint64_t	longs = line_reader_long_lines(f->lines);
+
+	if (nul > 0 && f->stats.nul_bytes == 0)
+		log_warn("file=%s NUL bytes skipped (the hole a copytruncate "
+		    "leaves?); counted in --stats nul_bytes", f->path);
+	if (longs > 0 && f->stats.long_lines == 0)
+		log_warn("file=%s a line longer than --max-line skipped; "
+		    "counted in --stats long_lines", f->path);
 	f->stats.bytes_read = stream_offset_in(f->stream);
 	f->stats.bytes_decoded = stream_offset_out(f->stream);
 	f->stats.compression = stream_compression_name(
@@ -534,8 +555,17 @@ input_order(struct input_file **files, size_t nfiles,
 {
 	size_t	i;
 
-	for (i = 0; i < nfiles; i++)
-		if (!files[i]->is_stdin)
+	struct stat	st;
+
+	for (i = 0; i < nfiles; i++) {
+		if (files[i]->is_stdin)
+			continue;
+		/* A pipe or device can be read only once: read it first,
+		   unprobed, as stdin is. */
+		if (stat(files[i]->path, &st) == 0 && !S_ISREG(st.st_mode))
+			files[i]->first_time = -INFINITY;
+		else
 			files[i]->first_time = probe_first_time(files[i], set);
+	}
 	qsort(files, nfiles, sizeof *files, compare_first_time);
 }

@@ -44,6 +44,7 @@
 #include "follow.h"
 #include "input.h"
 #include "model.h"
+#include "report.h"
 #include "run.h"
 #include "sink.h"
 #include "state.h"
@@ -73,6 +74,7 @@ struct run_state {
 	struct model		*model;
 	struct sink		*alerts;
 	struct sink		*events;
+	struct report		*report;	/* NULL without --report */
 	struct run_stats	 stats;
 	struct cap_window	*windows;
 	size_t			 nwindows;
@@ -174,6 +176,7 @@ raise_alert(struct run_state *rs, struct spike *sp)
 	if (rs->opts->state != NULL)
 		(void)checkpoint(rs, line);
 	emit(rs, rs->alerts, line);
+	report_add(rs->report, sp, rs->model);
 }
 
 /* Take one flow event from an input (input_event_fn). */
@@ -185,6 +188,7 @@ on_event(void *arg, struct input_file *f, struct flow_event *ev,
 	enum filter_verdict	 verdict;
 	struct spike		 sp;
 
+	report_observe(rs->report, ev->start);
 	verdict = filter_check(&rs->filter, ev);
 	if (verdict != FILTER_NOT_RDP)
 		f->stats.rdp_events++;
@@ -247,6 +251,7 @@ model_settings(const struct options *o, struct model_config *mc)
 	mc->lateness = o->lateness;
 	mc->learning = o->learning;
 	mc->max_alert_sources = 100;
+	mc->max_destinations = o->max_destinations;
 }
 
 /* Copy the model's figures into the run's stats. */
@@ -261,6 +266,7 @@ collect_model_stats(struct run_state *rs)
 	rs->stats.learning_suppressed = ms.learning_suppressed;
 	rs->stats.destinations = ms.destinations;
 	rs->stats.model_bytes = ms.memory_bytes;
+	rs->stats.evicted_destinations = ms.evicted_destinations;
 }
 
 /* ---------------------------------------------------------------- */
@@ -613,6 +619,20 @@ print_stats(struct run_state *rs, struct input_file **files, size_t n)
 	free(fstats);
 }
 
+/* Write the --report page, if asked for; -1 when it cannot be written. */
+static int
+write_report(struct run_state *rs)
+{
+	char	err[512];
+
+	if (rs->report == NULL)
+		return 0;
+	if (report_write(rs->report, rs->opts->report, err, sizeof err) == 0)
+		return 0;
+	log_error("%s", err);
+	return -1;
+}
+
 /* Read every input of opts and write alerts; returns the exit status. */
 int
 run(const struct options *opts)
@@ -636,6 +656,7 @@ run(const struct options *opts)
 	filter_init(&rs.filter, opts);
 	model_settings(opts, &mc);
 	rs.model = model_new(&mc);
+	rs.report = opts->report != NULL ? report_new() : NULL;
 	memset(&set, 0, sizeof set);
 	set.max_line = opts->max_line;
 	set.limits.max_json_depth = opts->max_json_depth;
@@ -655,6 +676,8 @@ run(const struct options *opts)
 		rc = read_inputs(&rs, files, nfiles, &set);
 	}
 	if (rs.output_failed)
+		rc = 1;
+	if (write_report(&rs) != 0)
 		rc = 1;
 	if (opts->stats)
 		print_stats(&rs, files, nfiles);
@@ -676,6 +699,7 @@ out:
 		free(rs.reloaded);
 	}
 	free(rs.windows);
+	report_free(rs.report);
 	model_free(rs.model);
 	return rc;
 }

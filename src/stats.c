@@ -137,12 +137,14 @@ stats_print(FILE *out, struct file_stats *const *files, size_t nfiles,
 	    " truncated=%d unreadable=%d unrecognised=%d late_records=%"
 	    PRIu64 " duplicate_connections=%" PRIu64
 	    " learning_suppressed=%" PRIu64 " destinations=%" PRIu64
-	    " model_bytes=%" PRIu64 " alerts=%" PRIu64
+	    " model_bytes=%" PRIu64 " evicted_destinations=%" PRIu64
+	    " alerts=%" PRIu64
 	    " alerts_suppressed=%" PRIu64 " output_errors=%" PRIu64 "\n",
 	    nfiles, t.bytes_read, t.bytes_decoded, t.lines, t.events,
 	    t.skipped, t.rejected, t.rdp_events, t.counted, t.long_lines,
 	    t.nul_bytes, t.truncated, t.unreadable, t.unrecognised,
 	    rs->late_records, rs->duplicate_connections,
 	    rs->learning_suppressed, rs->destinations, rs->model_bytes,
+	    rs->evicted_destinations,
 	    rs->alerts, rs->alerts_suppressed, rs->output_errors);
 }

@@ -54,6 +54,7 @@ struct run_stats {
 	uint64_t	 learning_suppressed;
 	uint64_t	 destinations;
 	uint64_t	 model_bytes;
+	uint64_t	 evicted_destinations;	/* dropped at the memory cap */
 	uint64_t	 output_errors;
 };
 

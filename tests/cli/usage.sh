@@ -40,6 +40,24 @@ check "gzip on stdin: same alert" \
     "$(jq -r .event.id "$TMP/file.al")" \
     "$(jq -r .event.id "$TMP/stdin-gz.al")"
 
+# A named pipe is read once, unprobed, whole.
+mkfifo "$TMP/pipe"
+gzip -c "$TMP/conn.log" > "$TMP/conn.log.gz"
+cat "$TMP/conn.log.gz" > "$TMP/pipe" &
+"$FANIN" -o "$TMP/fifo.al" "$TMP/pipe" 2>/dev/null
+check "named pipe: same alert as the file" \
+    "$(jq -r .event.id "$TMP/file.al")" "$(jq -r .event.id "$TMP/fifo.al")"
+wait
+
+# A symlink back up a directory tree is not followed: no loop.
+mkdir -p "$TMP/tree/sub"
+cp "$TMP/conn.log" "$TMP/tree/sub/"
+ln -s .. "$TMP/tree/sub/up"
+"$FANIN" --stats -o /dev/null "$TMP/tree" 2> "$TMP/tree.err"
+check "symlink loop: exit 0" 0 $?
+check "symlink loop: the one file read once" 1 \
+    "$(grep -c '^file=' "$TMP/tree.err")"
+
 # A missing file is reported by name, exit 1, and the others still count.
 "$FANIN" -o "$TMP/missing.al" "$TMP/nope.log" "$TMP/conn.log" \
     2> "$TMP/missing.err"
