@@ -29,6 +29,8 @@
  * line_reader_feed() only, when new bytes do not fit, so a pointer handed
  * out stays valid until the next feed.
  */
+#define _GNU_SOURCE		/* memrchr */
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -224,9 +226,11 @@ nul_run(const char *p, size_t len)
 }
 
 /*
- * Append a run without NUL bytes, line by line, so that a line past
- * max_line is caught before it is copied.  Returns the bytes used; fewer
- * than len when discarding started.
+ * Append a run without NUL bytes.  When the partial line and the whole
+ * run together fit in max_line, no line can be too long and the run is
+ * copied at once; otherwise line by line, so that a line past max_line
+ * is caught before it is copied.  Returns the bytes used; fewer than len
+ * when discarding started.
  */
 static size_t
 append_clean(struct line_reader *r, const char *p, size_t len)
@@ -234,6 +238,15 @@ append_clean(struct line_reader *r, const char *p, size_t len)
 	const char	*nl;
 	size_t		 used = 0, content, take;
 
+	if (len <= r->max_line && r->end - r->tail <= r->max_line - len) {
+		/* No line here can pass max_line: one copy for the lot. */
+		make_room(r, len);
+		memcpy(r->buf + r->end, p, len);
+		r->end += len;
+		if ((nl = memrchr(p, '\n', len)) != NULL)
+			r->tail = r->end - len + (size_t)(nl - p) + 1;
+		return len;
+	}
 	while (used < len) {
 		nl = memchr(p + used, '\n', len - used);
 		content = nl != NULL ? (size_t)(nl - (p + used)) : len - used;

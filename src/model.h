@@ -25,9 +25,9 @@ struct model_config {
 	double		 threshold;		/* 0-100; 0 = fixed mode */
 	unsigned	 min_sources;		/* default 5 */
 	double		 lateness;		/* seconds, default 3600 */
-	double		 learning;		/* seconds of first learning with
+	double		 learning;		/* first learning with
 						   no state, default 86400 */
-	unsigned	 max_alert_sources;	/* sources listed, default 100 */
+	unsigned	 max_alert_sources;	/* listed, default 100 */
 	size_t		 max_destinations;	/* memory cap; 0 = none */
 };
 

@@ -91,8 +91,8 @@ set_port_texts(struct record_decoder *decoder,
 	    limits->rdp_port_count > PORT_TEXTS_MAX)
 		return;
 	for (i = 0; i < limits->rdp_port_count; i++) {
-		n = snprintf(decoder->port_text[i], sizeof decoder->port_text[i],
-		    "%d", limits->rdp_ports[i]);
+		n = snprintf(decoder->port_text[i],
+		    sizeof decoder->port_text[i], "%d", limits->rdp_ports[i]);
 		if (n < 0 || (size_t)n >= sizeof decoder->port_text[i])
 			return;
 		decoder->port_text_len[i] = (size_t)n;

@@ -45,13 +45,15 @@ enum record_result {
  * no rdp_ports number, no "rdp" in any case and no escape: these fast
  * paths are where a replay's time goes.  A record that could be RDP is
  * always decoded whole.  A time-only event has no uid, service or state,
- * setup unknown, and for JSON no addresses and FLOW_NO_PORT ports.  With
+ * setup unknown, no addresses and FLOW_NO_PORT ports, and for Zeek TSV
+ * no transport.  Fields of a time-only record other than its times are
+ * not checked, so a malformed one is not rejected.  With
  * every_event set (--events), or rdp_port_count 0, every event is whole.
  * rdp_ports must outlive the decoder.
  */
 struct record_limits {
 	unsigned	 max_json_depth;	/* deeper JSON is rejected */
-	const int	*rdp_ports;		/* responder ports meaning RDP */
+	const int	*rdp_ports;		/* ports meaning RDP */
 	size_t		 rdp_port_count;
 	bool		 every_event;		/* each event is used whole */
 };

@@ -38,8 +38,8 @@ struct file_stats {
 	uint64_t		 excluded;
 	uint64_t		 long_lines;
 	uint64_t		 nul_bytes;
-	int			 truncated;	/* compressed stream cut short */
-	int			 unreadable;	/* could not be opened or read */
+	int			 truncated;	/* compressed stream cut */
+	int			 unreadable;	/* could not be read */
 	int			 unrecognised;	/* not a log fanin reads */
 	struct stats_reason	 reasons[STATS_MAX_REASONS];
 	size_t			 nreasons;
@@ -48,7 +48,7 @@ struct file_stats {
 /* Run-wide figures that belong to no single file. */
 struct run_stats {
 	uint64_t	 alerts;
-	uint64_t	 alerts_suppressed;	/* over the 100 per 15 min cap */
+	uint64_t	 alerts_suppressed;	/* over the alert cap */
 	uint64_t	 late_records;
 	uint64_t	 duplicate_connections;
 	uint64_t	 learning_suppressed;

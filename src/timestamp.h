@@ -12,7 +12,7 @@
 
 #include <stddef.h>
 
-#define TIMESTAMP_TEXT_MAX	32	/* "2026-01-05T10:00:00.500000Z" + NUL */
+#define TIMESTAMP_TEXT_MAX	32	/* RFC 3339 UTC + NUL */
 
 /*
  * Parse len bytes of text as an epoch number or an ISO 8601 time.  Returns

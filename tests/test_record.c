@@ -1064,6 +1064,193 @@ test_written(void **state)
 	run_free(&run);
 }
 
+/*
+ * Seconds as zeek_tsv.c read them before its table of scales: one
+ * division per fraction digit.  The reference for bit-identical written
+ * times.
+ */
+static int
+reference_seconds(const char *text, double *out)
+{
+	double	value = 0, scale = 1;
+	size_t	i = 0, digits = 0, len = strlen(text);
+
+	for (; i < len && text[i] >= '0' && text[i] <= '9'; i++, digits++)
+		value = value * 10 + (text[i] - '0');
+	if (i < len && text[i] == '.') {
+		for (i++; i < len && text[i] >= '0' && text[i] <= '9'; i++) {
+			scale /= 10;
+			value += (text[i] - '0') * scale;
+			digits++;
+		}
+	}
+	if (digits == 0 || i != len)
+		return -1;
+	*out = value;
+	return 0;
+}
+
+/* True when an event is RDP by filter.h's rule for --ports=3389. */
+static bool
+event_is_rdp(const struct flow_event *ev)
+{
+	const char	*p;
+
+	if (strcmp(ev->transport, "tcp") != 0 &&
+	    strcmp(ev->transport, "udp") != 0)
+		return false;
+	if (ev->destination_port == 3389)
+		return true;
+	for (p = ev->service; p[0] != '\0'; p++)
+		if ((p[0] | 0x20) == 'r' && (p[1] | 0x20) == 'd' &&
+		    (p[2] | 0x20) == 'p')
+			return true;
+	return false;
+}
+
+/* Assert two events are equal field by field. */
+static void
+assert_same_event(const struct flow_event *a, const struct flow_event *b,
+    const char *row)
+{
+	if (a->start != b->start || a->written != b->written ||
+	    a->dataset != b->dataset ||
+	    !addr_equal(&a->source, &b->source) ||
+	    !addr_equal(&a->destination, &b->destination) ||
+	    a->source_port != b->source_port ||
+	    a->destination_port != b->destination_port ||
+	    strcmp(a->transport, b->transport) != 0 ||
+	    strcmp(a->service, b->service) != 0 ||
+	    strcmp(a->state, b->state) != 0 || a->setup != b->setup ||
+	    strcmp(a->id, b->id) != 0)
+		fail_msg("events differ for row: %s", row);
+}
+
+/*
+ * The quick path for rows that cannot be RDP agrees with the whole
+ * decode on random rows of plain, odd, escaped and broken values: the
+ * same times for every event, the same whole event for every RDP one,
+ * the same rejection for a bad time, and a time-only event only for a
+ * row the whole decode does not find to be RDP.  Durations give the
+ * written time the one-division-a-digit reading gave.
+ */
+static void
+test_times_only_rows(void **state)
+{
+	static const char	*times[] = {
+		"1767607200.123456", "1767607200", "1767607200.5",
+		"1767607200123.25", "XXXXXXXXXX.XXXXXX", "-", "(empty)", "",
+		"2026-01-05T10:00:00.5Z", "1767607200.\\x31", "1.5e9",
+		"99999999999999999999.5"
+	};
+	static const char	*addresses[] = {
+		"10.1.2.3", "10.1.2.3", "2001:db8::7", "-", "10.1.2",
+		"010.1.2.3", "::ffff:192.0.2.1", "\\x31\\x30.0.0.1", "",
+		"(empty)", "300.1.1.1"
+	};
+	static const char	*ports[] = {
+		"3389", "80", "53", "03389", "-", "(empty)", "65536", "x",
+		"", "\\x333389", "0", "123456"
+	};
+	static const char	*protos[] = {
+		"tcp", "udp", "tcp", "TCP", "icmp", "-", "", "\\x74cp"
+	};
+	static const char	*services[] = {
+		"-", "(empty)", "rdp", "RDP", "ssl,rdp", "http", "\\x72dp",
+		"dns", "x-rdp-ish", ""
+	};
+	static const char	*durations[] = {
+		"-", "0.5", "1.000158", "12", "x", "", "(empty)",
+		"3.12345678901234567890123456", "\\x31.5", "0.000001", "7."
+	};
+	static const char	*conn_states[] = {
+		"SF", "S0", "REJ", "OTH", "-"
+	};
+	static const int	 rdp_ports[] = { 3389 };
+	struct record_limits	 whole_limits = { 0, rdp_ports, 1, true };
+	struct record_limits	 quick_limits = { 0, rdp_ports, 1, false };
+	struct record_decoder	*whole, *quick;
+	struct flow_event	 a, b;
+	const char		*reason_a, *reason_b, *header = CONN_HEADER;
+	const char		*nl, *duration;
+	enum record_result	 ra, rb;
+	unsigned		 seed = 20260105;
+	char			 row[512];
+	double			 seconds;
+	size_t			 i, cut, time_only = 0;
+	int			 n;
+
+#define PICK(list) (list[rand_r(&seed) % (sizeof list / sizeof list[0])])
+	(void)state;
+	whole = record_decoder_new(&whole_limits);
+	quick = record_decoder_new(&quick_limits);
+	for (; (nl = strchr(header, '\n')) != NULL; header = nl + 1) {
+		record_decode(whole, header, (size_t)(nl - header), &a,
+		    &reason_a);
+		record_decode(quick, header, (size_t)(nl - header), &b,
+		    &reason_b);
+	}
+	for (i = 0; i < 200000; i++) {
+		duration = PICK(durations);
+		n = snprintf(row, sizeof row, "%s\tCuid%zu\t%s\t%s\t%s\t%s\t"
+		    "%s\t%s\t%s\t10\t20\t%s\tT\tF\t0\tShADadFf\t3\t100\t2\t"
+		    "90\t-", PICK(times), i, PICK(addresses), PICK(ports),
+		    PICK(addresses), PICK(ports), PICK(protos),
+		    PICK(services), duration, PICK(conn_states));
+		assert_true(n > 0 && (size_t)n < sizeof row);
+		/* One row in eight is cut short, possibly mid-value. */
+		if (rand_r(&seed) % 8 == 0) {
+			cut = 1 + (size_t)rand_r(&seed) % (size_t)n;
+			row[cut] = '\0';
+			duration = NULL;
+		}
+		ra = record_decode(whole, row, strlen(row), &a, &reason_a);
+		rb = record_decode(quick, row, strlen(row), &b, &reason_b);
+		if (ra == RECORD_SKIP || rb == RECORD_SKIP) {
+			/* A row cut to blanks. */
+			assert_int_equal(ra, rb);
+			continue;
+		}
+		if (ra == RECORD_EVENT && event_is_rdp(&a)) {
+			assert_int_equal(rb, RECORD_EVENT);
+			assert_same_event(&a, &b, row);
+			continue;
+		}
+		if (ra == RECORD_REJECT &&
+		    strcmp(reason_a, "bad-timestamp") == 0) {
+			assert_int_equal(rb, RECORD_REJECT);
+			assert_string_equal(reason_a, reason_b);
+			continue;
+		}
+		if (rb == RECORD_REJECT) {
+			assert_int_equal(ra, RECORD_REJECT);
+			assert_string_equal(reason_a, reason_b);
+			continue;
+		}
+		assert_int_equal(rb, RECORD_EVENT);
+		assert_false(event_is_rdp(&b));
+		if (ra != RECORD_EVENT) {
+			/* Rejected whole for a field the quick path skips. */
+			assert_int_equal(b.destination_port, FLOW_NO_PORT);
+			time_only++;
+			continue;
+		}
+		if (a.start != b.start || a.written != b.written ||
+		    a.dataset != b.dataset)
+			fail_msg("times differ for row: %s", row);
+		if (duration != NULL &&
+		    reference_seconds(duration, &seconds) == 0 &&
+		    a.written != a.start + seconds)
+			fail_msg("written differs from one division a digit: "
+			    "%s", row);
+	}
+#undef PICK
+	/* The skipped checks were exercised, not just allowed. */
+	assert_true(time_only > 0);
+	record_decoder_free(whole);
+	record_decoder_free(quick);
+}
+
 /* The established test for every state, transport and data shape. */
 static void
 test_setup_table(void **state)
@@ -1411,6 +1598,7 @@ main(void)
 		cmocka_unit_test(test_addresses),
 		cmocka_unit_test(test_times),
 		cmocka_unit_test(test_written),
+		cmocka_unit_test(test_times_only_rows),
 		cmocka_unit_test(test_setup_table),
 		cmocka_unit_test(test_log_kinds),
 		cmocka_unit_test(test_tsv_names_header),

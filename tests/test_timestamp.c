@@ -241,6 +241,57 @@ test_matches_strtod(void **state)
 	}
 }
 
+/*
+ * Plain decimals of every shape the fast path may take or refuse (one
+ * to twenty digits, a point anywhere or none, values around 2^53 and the
+ * millisecond cut) parse to exactly what strtod gives, milliseconds
+ * scaled as timestamp_from_number() scales them: two million of them.
+ */
+static void
+test_plain_matches_strtod(void **state)
+{
+	static const char	*edges[] = {
+		"9007199254740992", "9007199254740993", "900719925474099.3",
+		"9007199254740.993", "1234567890123456789",
+		"12345678901234567890",
+		"0.0000000000000000001", "100000000000", "99999999999.999999",
+		"100000000000.5", "5.", "0", "00000000001767607200.1"
+	};
+	char		 text[64];
+	double		 got, want;
+	unsigned	 seed = 53;
+	int		 i, j, digits, point;
+
+	(void)state;
+	for (i = 0; i < 2000000; i++) {
+		digits = 1 + rand_r(&seed) % 20;
+		point = rand_r(&seed) % (digits + 1);
+		for (j = 0; j < digits; j++)
+			text[j] = (char)('0' + rand_r(&seed) % 10);
+		if (point > 0 && point < digits) {
+			memmove(text + point + 1, text + point,
+			    (size_t)(digits - point));
+			text[point] = '.';
+			text[digits + 1] = '\0';
+		} else
+			text[digits] = '\0';
+		want = timestamp_from_number(strtod(text, NULL));
+		assert_int_equal(timestamp_parse(text, strlen(text), &got),
+		    0);
+		if (got != want)
+			fail_msg("%s: %.17g != strtod's %.17g", text, got,
+			    want);
+	}
+	for (i = 0; i < (int)(sizeof edges / sizeof edges[0]); i++) {
+		want = timestamp_from_number(strtod(edges[i], NULL));
+		assert_int_equal(timestamp_parse(edges[i], strlen(edges[i]),
+		    &got), 0);
+		if (got != want)
+			fail_msg("%s: %.17g != strtod's %.17g", edges[i], got,
+			    want);
+	}
+}
+
 /* Calendar arithmetic agrees with the C library in both directions. */
 static void
 test_calendar_against_libc(void **state)
@@ -337,6 +388,7 @@ main(void)
 		cmocka_unit_test(test_length_honoured),
 		cmocka_unit_test(test_format),
 		cmocka_unit_test(test_matches_strtod),
+		cmocka_unit_test(test_plain_matches_strtod),
 		cmocka_unit_test(test_calendar_against_libc),
 		cmocka_unit_test(test_calendar_whole_range),
 		cmocka_unit_test(test_round_trip)
