@@ -47,6 +47,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <math.h>
 #include <string.h>
 
 #include <jansson.h>
@@ -338,6 +339,57 @@ record_json_number(const char *text, size_t len, double *out)
 }
 
 /*
+ * Parse a JSON line in which jansson found a number too big for it (an
+ * integer past 64 bits, a real past a double): every such number, outside
+ * strings, is replaced by null, so a huge counter in a field fanin does
+ * not use costs nothing.  Returns the object, or NULL.
+ */
+static json_t *
+load_without_huge_numbers(const char *line, size_t len)
+{
+	char		*copy = xmalloc(len);
+	size_t		 i = 0, o = 0, start, digits;
+	bool		 in_string = false;
+	json_error_t	 error;
+	json_t		*root;
+
+	while (i < len) {
+		char	c = line[i];
+
+		if (in_string || (c != '-' && (c < '0' || c > '9'))) {
+			if (in_string && c == '\\' && i + 1 < len)
+				copy[o++] = line[i++];
+			else if (c == '"')
+				in_string = !in_string;
+			copy[o++] = line[i++];
+			continue;
+		}
+		start = i;
+		digits = 0;
+		while (i < len && strchr("0123456789+-.eE", line[i]) != NULL) {
+			if (line[i] >= '0' && line[i] <= '9')
+				digits++;
+			i++;
+		}
+		if (digits > 18 || memchr(line + start, 'e', i - start) ||
+		    memchr(line + start, 'E', i - start)) {
+			double	v = strtod(line + start, NULL);
+
+			if (digits > 18 || !isfinite(v) || fabs(v) > 1e300) {
+				memcpy(copy + o, "null", 4);
+				o += 4;
+				continue;
+			}
+		}
+		memcpy(copy + o, line + start, i - start);
+		o += i - start;
+	}
+	root = json_loadb(copy, o, 0, &error);
+	free(copy);
+	return root;
+}
+
+/*
  * Parse one JSON line and hand the object to the decoder of the format;
  * with the format not yet known, the object decides it.
  */
@@ -364,6 +416,9 @@ decode_json(struct record_decoder *decoder, const char *line, size_t len,
 	    json_too_deep(line, len, decoder->max_json_depth))
 		goto bad;
 	root = json_loadb(line, len, 0, &error);
+	if (root == NULL && (strstr(error.text, "too big") != NULL ||
+	    strstr(error.text, "overflow") != NULL))
+		root = load_without_huge_numbers(line, len);
 	if (root == NULL)
 		goto bad;
 	if (!json_is_object(root)) {

@@ -58,6 +58,14 @@ check "symlink loop: exit 0" 0 $?
 check "symlink loop: the one file read once" 1 \
     "$(grep -c '^file=' "$TMP/tree.err")"
 
+# A number too big for a double or a 64-bit integer, in a field fanin
+# does not use, costs nothing: the record still counts.
+printf '%s\n' '{"ts":1767607200.5,"uid":"Cbig","id.orig_h":"192.0.2.1","id.orig_p":1,"id.resp_h":"192.0.2.9","id.resp_p":3389,"proto":"tcp","conn_state":"SF","orig_bytes":99999999999999999999999999,"missed_bytes":1e400}' \
+    > "$TMP/big.json"
+"$FANIN" --events="$TMP/big.ev" -o /dev/null "$TMP/big.json" 2>/dev/null
+check "huge numbers: the record counts" true \
+    "$(jq -r .fanin.counted "$TMP/big.ev")"
+
 # A missing file is reported by name, exit 1, and the others still count.
 "$FANIN" -o "$TMP/missing.al" "$TMP/nope.log" "$TMP/conn.log" \
     2> "$TMP/missing.err"
