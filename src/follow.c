@@ -61,7 +61,6 @@
 #define GRACE_SECONDS		2.0
 #define KNOWN_MAX		1000
 #define POLL_FALLBACK_MS	1000
-#define MAX_DEPTH		32
 
 /* One file being watched. */
 struct tracked {
@@ -206,47 +205,18 @@ add_candidate(struct follow *fw, const char *name, const struct stat *st)
 	fw->ncands++;
 }
 
-/* Compare two names for qsort. */
-static int
-compare_names(const void *a, const void *b)
+/* Watch a directory found by input_walk() (input_dir_fn). */
+static void
+walk_directory(void *arg, const char *dir)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	watch_directory_of(arg, dir, true);
 }
 
-/* Add every regular file under dir, in name order, recursively. */
+/* Take a file found by input_walk() as a candidate (input_file_fn). */
 static void
-list_directory(struct follow *fw, const char *dir, int depth)
+walk_file(void *arg, const char *path, const struct stat *st)
 {
-	DIR		*d;
-	struct dirent	*de;
-	struct stat	 st;
-	char		**names = NULL, *path;
-	size_t		 n = 0, i;
-
-	if (depth > MAX_DEPTH || (d = opendir(dir)) == NULL)
-		return;
-	watch_directory_of(fw, dir, true);
-	while ((de = readdir(d)) != NULL) {
-		if (strcmp(de->d_name, ".") == 0 ||
-		    strcmp(de->d_name, "..") == 0)
-			continue;
-		names = xrealloc(names, (n + 1) * sizeof *names);
-		names[n++] = xstrdup(de->d_name);
-	}
-	closedir(d);
-	qsort(names, n, sizeof *names, compare_names);
-	for (i = 0; i < n; i++) {
-		path = xmalloc(strlen(dir) + strlen(names[i]) + 2);
-		sprintf(path, "%s%s%s", dir,
-		    dir[strlen(dir) - 1] == '/' ? "" : "/", names[i]);
-		if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
-			list_directory(fw, path, depth + 1);
-		else if (stat(path, &st) == 0 && S_ISREG(st.st_mode))
-			add_candidate(fw, path, &st);
-		free(path);
-		free(names[i]);
-	}
-	free(names);
+	add_candidate(arg, path, st);
 }
 
 /* List every file the watched paths lead to now. */
@@ -266,7 +236,7 @@ list_candidates(struct follow *fw)
 			continue;
 		}
 		if (S_ISDIR(st.st_mode))
-			list_directory(fw, fw->roots[i], 0);
+			input_walk(fw->roots[i], walk_directory, walk_file, fw);
 		else {
 			watch_directory_of(fw, fw->roots[i], false);
 			add_candidate(fw, fw->roots[i], &st);

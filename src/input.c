@@ -35,6 +35,8 @@
 #define WARNINGS_PER_FILE	5
 #define HEADER_LIMIT		(64 * 1024)
 
+static void	walk(const char *, int, input_dir_fn, input_file_fn, void *);
+
 /* A growing list of files. */
 struct file_list {
 	struct input_file	**items;
@@ -98,12 +100,22 @@ compare_names(const void *a, const void *b)
 }
 
 /*
- * Add every regular file under dir, in name order, recursively.  A
- * symlink to a file is followed; a symlink to a directory is not, so a
- * link back up the tree cannot loop.
+ * Walk dir in name order, recursively: on_dir for each directory (dir
+ * itself first), on_file for each regular file.  A symlink to a file is
+ * followed; a symlink to a directory is not, so a link back up the tree
+ * cannot loop.
  */
+void
+input_walk(const char *dir, input_dir_fn on_dir, input_file_fn on_file,
+    void *arg)
+{
+	walk(dir, 0, on_dir, on_file, arg);
+}
+
+/* input_walk() at a depth, which stops runaway nesting. */
 static void
-add_directory(struct file_list *list, const char *dir, int depth)
+walk(const char *dir, int depth, input_dir_fn on_dir, input_file_fn on_file,
+    void *arg)
 {
 	DIR		*d;
 	struct dirent	*de;
@@ -113,9 +125,11 @@ add_directory(struct file_list *list, const char *dir, int depth)
 
 	if (depth > 32 || (d = opendir(dir)) == NULL) {
 		log_error("file=%s cannot list directory: %s; skipped", dir,
-		    strerror(errno));
+		    depth > 32 ? "nested too deep" : strerror(errno));
 		return;
 	}
+	if (on_dir != NULL)
+		on_dir(arg, dir);
 	while ((de = readdir(d)) != NULL) {
 		if (strcmp(de->d_name, ".") == 0 ||
 		    strcmp(de->d_name, "..") == 0)
@@ -124,7 +138,8 @@ add_directory(struct file_list *list, const char *dir, int depth)
 		names[n++] = xstrdup(de->d_name);
 	}
 	closedir(d);
-	qsort(names, n, sizeof *names, compare_names);
+	if (n > 1)
+		qsort(names, n, sizeof *names, compare_names);
 	for (i = 0; i < n; i++) {
 		path = xmalloc(strlen(dir) + strlen(names[i]) + 2);
 		sprintf(path, "%s%s%s", dir,
@@ -132,16 +147,23 @@ add_directory(struct file_list *list, const char *dir, int depth)
 		if (stat(path, &st) != 0 || lstat(path, &lst) != 0)
 			;
 		else if (S_ISDIR(st.st_mode) && !S_ISLNK(lst.st_mode))
-			add_directory(list, path, depth + 1);
+			walk(path, depth + 1, on_dir, on_file, arg);
 		else if (S_ISDIR(st.st_mode))
 			log_warn("file=%s a symlink to a directory; not "
 			    "followed", path);
 		else if (S_ISREG(st.st_mode))
-			list_add(list, path, &st);
+			on_file(arg, path, &st);
 		free(path);
 		free(names[i]);
 	}
 	free(names);
+}
+
+/* Add a file found by input_walk() to the list (input_file_fn). */
+static void
+walk_add(void *arg, const char *path, const struct stat *st)
+{
+	list_add(arg, path, st);
 }
 
 /* Expand the command line's paths into files. */
@@ -156,7 +178,7 @@ input_expand(char *const *paths, size_t npaths, struct input_file ***out)
 		if (strcmp(paths[i], "-") == 0)
 			list_add(&list, paths[i], NULL);
 		else if (stat(paths[i], &st) == 0 && S_ISDIR(st.st_mode))
-			add_directory(&list, paths[i], 0);
+			input_walk(paths[i], NULL, walk_add, &list);
 		else if (stat(paths[i], &st) == 0)
 			list_add(&list, paths[i], &st);
 		else
@@ -567,5 +589,6 @@ input_order(struct input_file **files, size_t nfiles,
 		else
 			files[i]->first_time = probe_first_time(files[i], set);
 	}
-	qsort(files, nfiles, sizeof *files, compare_first_time);
+	if (nfiles > 1)
+		qsort(files, nfiles, sizeof *files, compare_first_time);
 }

@@ -14,6 +14,7 @@
 #include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #include "flow.h"
@@ -72,6 +73,20 @@ typedef void (*input_event_fn)(void *arg, struct input_file *,
  * with input_free().
  */
 struct input_file *input_new(const char *path);
+
+/* Called by input_walk() for each directory and each regular file. */
+typedef void (*input_dir_fn)(void *arg, const char *dir);
+typedef void (*input_file_fn)(void *arg, const char *path,
+    const struct stat *st);
+
+/*
+ * Walk dir in name order, recursively: on_dir (may be NULL) for each
+ * directory, dir itself first, and on_file for each regular file.
+ * Symlinks to files are followed, symlinks to directories are not (no
+ * loops).  A directory that cannot be listed is reported and skipped.
+ */
+void	 input_walk(const char *dir, input_dir_fn on_dir,
+	     input_file_fn on_file, void *arg);
 
 /*
  * Expand the command line's paths into files.  A path that does not exist

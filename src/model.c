@@ -1279,8 +1279,9 @@ spike_fill(const struct model *m, const struct destination *d,
 		s->connections = b->members[i].connections;
 		s->seen_before = seen_earlier(d, b->index, &s->ip);
 	}
-	qsort(out->sources, out->nsources, sizeof *out->sources,
-	    source_order);
+	if (out->nsources > 1)
+		qsort(out->sources, out->nsources, sizeof *out->sources,
+		    source_order);
 }
 
 /* Score bucket b after its count rose; 1 and *out when it is a spike. */
