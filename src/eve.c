@@ -115,34 +115,6 @@ read_time(const json_t *value, double *out)
 	    json_string_length(value), out);
 }
 
-/* Parse an address held in a JSON string; 0, or -1 if none. */
-static int
-read_address(const json_t *value, struct ip_addr *out)
-{
-	if (!json_is_string(value))
-		return -1;
-	return addr_parse(json_string_value(value), json_string_length(value),
-	    out);
-}
-
-/* Read a port; unset gives FLOW_NO_PORT; -1 when not a port number. */
-static int
-read_port(const json_t *value, int *port)
-{
-	json_int_t	 number;
-
-	*port = FLOW_NO_PORT;
-	if (value == NULL)
-		return 0;
-	if (!json_is_integer(value))
-		return -1;
-	number = json_integer_value(value);
-	if (number < 0 || number > 65535)
-		return -1;
-	*port = (int)number;
-	return 0;
-}
-
 /* True when the flow object counts packets in both directions. */
 static bool
 packets_both_ways(const json_t *flow)
@@ -395,8 +367,10 @@ eve_decode(const json_t *object, struct flow_event *event,
 		return RECORD_REJECT;
 	}
 
-	if (read_address(get(object, "src_ip"), &event->source) != 0 ||
-	    read_address(get(object, "dest_ip"), &event->destination) != 0) {
+	if (record_json_address(get(object, "src_ip"),
+	    &event->source) != 0 ||
+	    record_json_address(get(object, "dest_ip"),
+	    &event->destination) != 0) {
 		*reason = REASON_BAD_ADDRESS;
 		return RECORD_REJECT;
 	}
@@ -410,9 +384,9 @@ eve_decode(const json_t *object, struct flow_event *event,
 	    strcmp(event->transport, "ipv6-icmp") == 0) {
 		event->source_port = FLOW_NO_PORT;
 		event->destination_port = FLOW_NO_PORT;
-	} else if (read_port(get(object, "src_port"),
+	} else if (record_json_port(get(object, "src_port"),
 	    &event->source_port) != 0 ||
-	    read_port(get(object, "dest_port"),
+	    record_json_port(get(object, "dest_port"),
 	    &event->destination_port) != 0) {
 		*reason = REASON_BAD_PORT;
 		return RECORD_REJECT;

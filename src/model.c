@@ -1342,19 +1342,6 @@ hex_encode(const uint8_t *bytes, size_t len)
 	return out;
 }
 
-/* The value of one hex digit, or -1. */
-static int
-hex_digit(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Hex text back to malloc'd bytes, or NULL if it is not hex. */
 static uint8_t *
 hex_decode(const char *text, size_t *len)
@@ -1367,8 +1354,8 @@ hex_decode(const char *text, size_t *len)
 		return NULL;
 	out = xmalloc(n / 2 + 1);
 	for (i = 0; i < n / 2; i++) {
-		hi = hex_digit(text[2 * i]);
-		lo = hex_digit(text[2 * i + 1]);
+		hi = hex_value(text[2 * i]);
+		lo = hex_value(text[2 * i + 1]);
 		if (hi < 0 || lo < 0) {
 			free(out);
 			return NULL;
@@ -1401,7 +1388,7 @@ hash_parse(const json_t *j, uint64_t *out)
 		return -1;
 	*out = 0;
 	for (i = 0; i < 16; i++) {
-		if ((digit = hex_digit(text[i])) < 0)
+		if ((digit = hex_value(text[i])) < 0)
 			return -1;
 		*out = *out << 4 | (uint64_t)digit;
 	}

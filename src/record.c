@@ -496,6 +496,34 @@ decode_first(struct record_decoder *decoder, const char *line, size_t len,
 	return RECORD_UNRECOGNISED;
 }
 
+/* Parse an address held in a JSON string; 0, or -1 if none. */
+int
+record_json_address(const json_t *value, struct ip_addr *out)
+{
+	if (!json_is_string(value))
+		return -1;
+	return addr_parse(json_string_value(value), json_string_length(value),
+	    out);
+}
+
+/* Read a port; unset gives FLOW_NO_PORT; -1 when not a port number. */
+int
+record_json_port(const json_t *value, int *port)
+{
+	json_int_t	 number;
+
+	*port = FLOW_NO_PORT;
+	if (value == NULL)
+		return 0;
+	if (!json_is_integer(value))
+		return -1;
+	number = json_integer_value(value);
+	if (number < 0 || number > 65535)
+		return -1;
+	*port = (int)number;
+	return 0;
+}
+
 /* Decode one line of an input; see record.h. */
 enum record_result
 record_decode(struct record_decoder *decoder, const char *line, size_t len,

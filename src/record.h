@@ -17,6 +17,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include <jansson.h>
+
 #include "flow.h"
 
 enum record_format {
@@ -74,6 +76,15 @@ void			 record_decoder_free(struct record_decoder *);
 enum record_result	 record_decode(struct record_decoder *,
 			     const char *line, size_t len,
 			     struct flow_event *event, const char **reason);
+
+/*
+ * Shared by the JSON decoders: an address held in a JSON string (0, or -1
+ * if none), and a port (null or missing gives FLOW_NO_PORT and 0; -1 when
+ * not an integer 0-65535).
+ */
+int			 record_json_address(const json_t *value,
+			     struct ip_addr *out);
+int			 record_json_port(const json_t *value, int *port);
 
 /* The format found so far for this input. */
 enum record_format	 record_decoder_format(const struct record_decoder *);

@@ -126,3 +126,16 @@ log_set_quiet(int q)
 {
 	quiet = q;
 }
+
+/* The value of one hex digit, or -1. */
+int
+hex_value(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}

@@ -29,6 +29,9 @@ void	 log_error(const char *fmt, ...)
 void	 log_debug(const char *fmt, ...)
 	     __attribute__((format(printf, 1, 2)));
 
+/* The value of one hex digit, or -1. */
+int	 hex_value(char c);
+
 /* Silence warnings (tests that feed bad input on purpose). */
 void	 log_set_quiet(int quiet);
 

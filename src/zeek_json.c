@@ -169,34 +169,6 @@ read_time(const json_t *value, double *out)
 	return -1;
 }
 
-/* Parse an address held in a JSON string; 0, or -1 if none. */
-static int
-read_address(const json_t *value, struct ip_addr *out)
-{
-	if (!json_is_string(value))
-		return -1;
-	return addr_parse(json_string_value(value), json_string_length(value),
-	    out);
-}
-
-/* Read a port; unset gives FLOW_NO_PORT; -1 when not a port number. */
-static int
-read_port(const json_t *value, int *port)
-{
-	json_int_t	 number;
-
-	*port = FLOW_NO_PORT;
-	if (value == NULL)
-		return 0;
-	if (!json_is_integer(value))
-		return -1;
-	number = json_integer_value(value);
-	if (number < 0 || number > 65535)
-		return -1;
-	*port = (int)number;
-	return 0;
-}
-
 /* A counter field as a number, 0 when unset, negative or not a number. */
 static uint64_t
 counter(const json_t *object, const char *name)
@@ -398,9 +370,9 @@ zeek_json_decode(const json_t *object, struct flow_event *event,
 	}
 	event->written = event->start;
 
-	if (read_address(get_scoped(object, "id.orig_h", "id_orig_h"),
+	if (record_json_address(get_scoped(object, "id.orig_h", "id_orig_h"),
 	    &event->source) != 0 ||
-	    read_address(get_scoped(object, "id.resp_h", "id_resp_h"),
+	    record_json_address(get_scoped(object, "id.resp_h", "id_resp_h"),
 	    &event->destination) != 0) {
 		*reason = REASON_BAD_ADDRESS;
 		return RECORD_REJECT;
@@ -417,9 +389,9 @@ zeek_json_decode(const json_t *object, struct flow_event *event,
 	if (icmp) {
 		event->source_port = FLOW_NO_PORT;
 		event->destination_port = FLOW_NO_PORT;
-	} else if (read_port(get_scoped(object, "id.orig_p", "id_orig_p"),
+	} else if (record_json_port(get_scoped(object, "id.orig_p", "id_orig_p"),
 	    &event->source_port) != 0 ||
-	    read_port(get_scoped(object, "id.resp_p", "id_resp_p"),
+	    record_json_port(get_scoped(object, "id.resp_p", "id_resp_p"),
 	    &event->destination_port) != 0) {
 		*reason = REASON_BAD_PORT;
 		return RECORD_REJECT;

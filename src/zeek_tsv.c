@@ -241,19 +241,6 @@ zeek_tsv_free(struct zeek_tsv *tsv)
 	free(tsv);
 }
 
-/* Value of one hex digit, or -1. */
-static int
-hex_value(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /*
  * Undo Zeek's escaping ("\xNN" and "\\") of len bytes into buf of size
  * bytes, NUL terminated and cut to fit.  Returns the unescaped length,
