@@ -389,8 +389,8 @@ zeek_json_decode(const json_t *object, struct flow_event *event,
 	if (icmp) {
 		event->source_port = FLOW_NO_PORT;
 		event->destination_port = FLOW_NO_PORT;
-	} else if (record_json_port(get_scoped(object, "id.orig_p", "id_orig_p"),
-	    &event->source_port) != 0 ||
+	} else if (record_json_port(get_scoped(object, "id.orig_p",
+	    "id_orig_p"), &event->source_port) != 0 ||
 	    record_json_port(get_scoped(object, "id.resp_p", "id_resp_p"),
 	    &event->destination_port) != 0) {
 		*reason = REASON_BAD_PORT;
