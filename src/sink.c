@@ -275,9 +275,18 @@ sink_path(const struct sink *sink)
 void
 sink_close(struct sink *sink)
 {
+	useconds_t	wait = 100000;
+	int		tries, rc;
+
 	if (sink == NULL)
 		return;
-	if (drain(sink) != 0)
+	/* Last chance for queued lines: a full disk may free up, so try for
+	   about six seconds before giving them up (a broken pipe, never). */
+	for (tries = 0; (rc = drain(sink)) > 0 && tries < 6; tries++) {
+		usleep(wait);
+		wait *= 2;
+	}
+	if (rc != 0)
 		log_warn("%s: %zu lines could not be written and are lost "
 		    "(%s)", display_name(sink), sink->pending, sink->error);
 	while (sink->head != NULL)

@@ -1,0 +1,80 @@
+#!/bin/sh
+# damage.sh - damaged copies of the real logs: bit flips, cut gzip and
+# zstd streams, spliced lines, truncated headers.  fanin must never crash
+# or hang (each run is bounded by a timeout), must end with status 0 or 1,
+# and must say what it skipped (--stats prints its totals).
+. "$(dirname "$0")/lib.sh"
+need_shared
+D="$SHARED/data"
+
+# survive NAME FILE...: run fanin on damaged input and check it lived.
+survive() {
+	name=$1
+	shift
+	timeout 60 "$FANIN" --stats --count-attempts -o /dev/null "$@" \
+	    2> "$TMP/$name.err"
+	rc=$?
+	check "$name: ended by itself with status 0 or 1" yes \
+	    "$([ $rc -le 1 ] && echo yes || echo "status $rc")"
+	check "$name: reported its totals" 1 \
+	    "$(grep -c '^total ' "$TMP/$name.err")"
+}
+
+# flip FILE OUT STEP: copy FILE with one byte in every STEP inverted.
+flip() {
+	od -An -v -tu1 -w1 "$1" | awk -v step="$3" '
+	    { b = $1; if (NR % step == 0) b = 255 - b; printf "%c", b }' \
+	    LC_ALL=C > "$2"
+}
+
+wrccdc="$D/zeek/wrccdc-2018/rdp.log.gz"
+slips="$D/suricata/slips/test6-malicious.suricata.json.gz"
+rita="$D/zeek/rita-sensor/2024-04-19/conn.00:00:00-01:00:00.log.gz"
+
+# Bit flips in the compressed stream and in the plain text.
+head -c 20000 "$wrccdc" > "$TMP/w.gz"
+LC_ALL=C flip "$TMP/w.gz" "$TMP/flip.gz" 997
+survive "gzip with bit flips" "$TMP/flip.gz"
+gzip -dc "$wrccdc" | head -c 60000 > "$TMP/w.log"
+LC_ALL=C flip "$TMP/w.log" "$TMP/flip.log" 211
+survive "TSV with bit flips" "$TMP/flip.log"
+gzip -dc "$slips" | head -c 80000 > "$TMP/s.json"
+LC_ALL=C flip "$TMP/s.json" "$TMP/flip.json" 173
+survive "eve with bit flips" "$TMP/flip.json"
+
+# Streams cut at awkward places: exit 1, the complete lines read.
+for n in 10 100 1000 10007; do
+	head -c $n "$rita" > "$TMP/cut$n.gz"
+	survive "gzip cut at $n bytes" "$TMP/cut$n.gz"
+done
+gzip -dc "$rita" | zstd -q -c > "$TMP/r.zst"
+for n in 5 200 3001; do
+	head -c $n "$TMP/r.zst" > "$TMP/cut$n.zst"
+	survive "zstd cut at $n bytes" "$TMP/cut$n.zst"
+done
+head -c 3001 "$TMP/r.zst" > "$TMP/cut.zst"
+"$FANIN" -o /dev/null "$TMP/cut.zst" 2>/dev/null
+check "cut zstd stream: exit 1" 1 $?
+
+# Spliced lines: halves of records glued together, in every format.
+gzip -dc "$rita" | head -n 300 | awk 'NR % 7 == 0 {
+	printf "%s", substr($0, 1, length($0) / 2); next } { print }' \
+    > "$TMP/splice.log"
+survive "TSV with spliced lines" "$TMP/splice.log"
+gzip -dc "$slips" | head -n 300 | awk 'NR % 5 == 0 {
+	printf "%s", substr($0, 1, length($0) / 3); next } { print }' \
+    > "$TMP/splice.json"
+survive "eve with spliced lines" "$TMP/splice.json"
+
+# Headers cut or scrambled: a #fields line cut short, a header only.
+gzip -dc "$rita" | head -n 40 | sed '7s/\tid.resp_h.*//' > "$TMP/hdr.log"
+survive "TSV with a cut #fields line" "$TMP/hdr.log"
+gzip -dc "$rita" | head -n 8 > "$TMP/only-header.log"
+survive "TSV header only" "$TMP/only-header.log"
+
+# Random bytes, compressed and not.
+head -c 200000 /dev/urandom > "$TMP/random.bin"
+survive "random bytes" "$TMP/random.bin"
+gzip -c "$TMP/random.bin" > "$TMP/random.gz"
+survive "random bytes, gzip" "$TMP/random.gz"
+finish
