@@ -44,6 +44,7 @@
 #include "follow.h"
 #include "input.h"
 #include "model.h"
+#include "progress.h"
 #include "report.h"
 #include "run.h"
 #include "sink.h"
@@ -75,6 +76,9 @@ struct run_state {
 	struct sink		*alerts;
 	struct sink		*events;
 	struct report		*report;	/* NULL without --report */
+	struct progress		*progress;	/* NULL off a terminal */
+	uint64_t		 bytes_done;	/* of the files finished */
+	uint64_t		 events_seen;
 	struct run_stats	 stats;
 	struct cap_window	*windows;
 	size_t			 nwindows;
@@ -189,6 +193,10 @@ on_event(void *arg, struct input_file *f, struct flow_event *ev,
 	struct spike		 sp;
 
 	report_observe(rs->report, ev->start);
+	if (rs->progress != NULL && (++rs->events_seen & 8191) == 0 &&
+	    f->stream != NULL)
+		progress_update(rs->progress,
+		    rs->bytes_done + stream_offset_in(f->stream));
 	verdict = filter_check(&rs->filter, ev);
 	if (verdict != FILTER_NOT_RDP)
 		f->stats.rdp_events++;
@@ -550,14 +558,24 @@ static int
 read_inputs(struct run_state *rs, struct input_file **files, size_t n,
     const struct input_settings *set)
 {
-	size_t	i;
-	int	rc = 0;
+	struct stat	st;
+	uint64_t	total = 0;
+	size_t		i;
+	int		rc = 0;
 
+	for (i = 0; i < n; i++)
+		if (!files[i]->is_stdin && stat(files[i]->path, &st) == 0 &&
+		    S_ISREG(st.st_mode))
+			total += (uint64_t)st.st_size;
+	rs->progress = progress_new(total);
 	for (i = 0; i < n && rs->output_failed < 2; i++) {
 		if (input_read(files[i], set, true, on_event, rs) != 0)
 			rc = 1;
+		rs->bytes_done += files[i]->stats.bytes_read;
 		input_close(files[i]);
 	}
+	progress_done(rs->progress);
+	rs->progress = NULL;
 	return rc;
 }
 

@@ -66,6 +66,11 @@ printf '%s\n' '{"ts":1767607200.5,"uid":"Cbig","id.orig_h":"192.0.2.1","id.orig_
 check "huge numbers: the record counts" true \
     "$(jq -r .fanin.counted "$TMP/big.ev")"
 
+# Off a terminal (here stderr is a file) a replay draws no progress line.
+"$FANIN" -o /dev/null "$TMP/conn.log" 2> "$TMP/progress.err"
+check "no progress line off a terminal" 0 \
+    "$(grep -c 'read (' "$TMP/progress.err")"
+
 # A missing file is reported by name, exit 1, and the others still count.
 "$FANIN" -o "$TMP/missing.al" "$TMP/nope.log" "$TMP/conn.log" \
     2> "$TMP/missing.err"
