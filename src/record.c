@@ -45,6 +45,7 @@
  */
 #define _GNU_SOURCE		/* memmem */
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <math.h>
@@ -214,6 +215,53 @@ json_too_deep(const char *line, size_t len, unsigned max)
 	return false;
 }
 
+/* True when some byte of the word x is zero (the classic bit trick). */
+static inline bool
+word_has_zero(uint64_t x)
+{
+	return ((x - 0x0101010101010101ULL) & ~x & 0x8080808080808080ULL) != 0;
+}
+
+/*
+ * True when the bytes from i hold a backslash or "rdp" in any case.  A
+ * word of eight bytes at a time is folded to lower case (a byte OR 0x20)
+ * and tested for 'd' and for '|', which is what a backslash folds to;
+ * only a word with such a byte is looked at byte by byte.
+ */
+static bool
+has_escape_or_rdp(const char *line, size_t len)
+{
+	const uint64_t	 fold = 0x2020202020202020ULL;
+	const uint64_t	 d = 0x6464646464646464ULL;
+	const uint64_t	 bar = 0x7c7c7c7c7c7c7c7cULL;
+	uint64_t	 word;
+	size_t		 i = 0, j, stop;
+
+	while (i < len) {
+		if (i + 8 <= len) {
+			memcpy(&word, line + i, 8);
+			word |= fold;
+			if (!word_has_zero(word ^ d) &&
+			    !word_has_zero(word ^ bar)) {
+				i += 8;
+				continue;
+			}
+			stop = i + 8;
+		} else
+			stop = len;
+		for (j = i; j < stop; j++) {
+			if (line[j] == '\\')
+				return true;
+			if ((line[j] | 0x20) == 'd' && j > 0 && j + 1 < len &&
+			    (line[j - 1] | 0x20) == 'r' &&
+			    (line[j + 1] | 0x20) == 'p')
+				return true;
+		}
+		i = stop;
+	}
+	return false;
+}
+
 /*
  * True when a JSON line's bytes may hold an RDP record: one of the ports
  * as digits (anywhere: a false hit only costs a parse), "rdp" in any
@@ -225,13 +273,8 @@ json_may_be_rdp(const struct record_decoder *decoder, const char *line,
 {
 	size_t	i;
 
-	for (i = 0; i < len; i++) {
-		if (line[i] == '\\')
-			return true;
-		if ((line[i] | 0x20) == 'r' && i + 2 < len &&
-		    (line[i + 1] | 0x20) == 'd' && (line[i + 2] | 0x20) == 'p')
-			return true;
-	}
+	if (has_escape_or_rdp(line, len))
+		return true;
 	for (i = 0; i < decoder->port_texts; i++)
 		if (memmem(line, len, decoder->port_text[i],
 		    decoder->port_text_len[i]) != NULL)
@@ -284,6 +327,113 @@ record_json_value(const char *line, size_t len, const char *key,
 		;
 	*value_len = (size_t)(p - *value);
 	return *value_len > 0 ? RECORD_JSON_OTHER : RECORD_JSON_UNSURE;
+}
+
+/*
+ * Past a JSON value nested in brackets, from its opening one; NULL when
+ * the line ends first.  The line holds no backslash, so a string runs
+ * from one quote to the next.
+ */
+static const char *
+skip_nested(const char *p, const char *end)
+{
+	unsigned	 depth = 0;
+
+	for (; p < end; p++) {
+		if (*p == '"') {
+			p = memchr(p + 1, '"', (size_t)(end - p - 1));
+			if (p == NULL)
+				return NULL;
+		} else if (*p == '{' || *p == '[')
+			depth++;
+		else if ((*p == '}' || *p == ']') && --depth == 0)
+			return p + 1;
+	}
+	return NULL;
+}
+
+/* Record what a scan found for key, if it is a wanted one. */
+static void
+note_field(struct record_json_field *fields, size_t count, const char *key,
+    size_t key_len, enum record_json_kind kind, const char *value,
+    size_t value_len)
+{
+	size_t	 i;
+
+	for (i = 0; i < count; i++) {
+		if (fields[i].key_len != key_len ||
+		    memcmp(fields[i].key, key, key_len) != 0)
+			continue;
+		if (fields[i].kind != RECORD_JSON_ABSENT)
+			kind = RECORD_JSON_UNSURE;
+		fields[i].kind = kind;
+		fields[i].value = value;
+		fields[i].value_len = value_len;
+	}
+}
+
+/* Scan a flat JSON object for the wanted keys; see record.h. */
+int
+record_json_fields(const char *line, size_t len,
+    struct record_json_field *fields, size_t count)
+{
+	const char		*end = line + len, *p, *key, *close, *value;
+	size_t			 key_len, i;
+	enum record_json_kind	 kind;
+
+	for (i = 0; i < count; i++)
+		fields[i].kind = RECORD_JSON_ABSENT;
+	p = skip_blanks(line, end);
+	if (p == end || *p++ != '{')
+		return -1;
+	p = skip_blanks(p, end);
+	if (p < end && *p == '}')
+		return skip_blanks(p + 1, end) == end ? 0 : -1;
+	for (;;) {
+		if (p == end || *p != '"')
+			return -1;
+		key = p + 1;
+		if ((close = memchr(key, '"', (size_t)(end - key))) == NULL)
+			return -1;
+		key_len = (size_t)(close - key);
+		p = skip_blanks(close + 1, end);
+		if (p == end || *p != ':')
+			return -1;
+		p = skip_blanks(p + 1, end);
+		if (p == end)
+			return -1;
+		value = p;
+		if (*p == '"') {
+			close = memchr(p + 1, '"', (size_t)(end - p - 1));
+			if (close == NULL)
+				return -1;
+			kind = RECORD_JSON_STRING;
+			value = p + 1;
+			p = close + 1;
+		} else if (*p == '{' || *p == '[') {
+			if ((p = skip_nested(p, end)) == NULL)
+				return -1;
+			kind = RECORD_JSON_UNSURE;
+		} else {
+			while (p < end && *p != ',' && *p != '}' &&
+			    *p != ']' && *p != ' ' && *p != '\t' &&
+			    *p != '\r' && *p != '\n')
+				p++;
+			if (p == value)
+				return -1;
+			kind = RECORD_JSON_OTHER;
+		}
+		note_field(fields, count, key, key_len, kind, value,
+		    (size_t)(p - value) - (kind == RECORD_JSON_STRING));
+		p = skip_blanks(p, end);
+		if (p == end)
+			return -1;
+		if (*p == '}')
+			return skip_blanks(p + 1, end) == end ? 0 : -1;
+		if (*p++ != ',')
+			return -1;
+		p = skip_blanks(p, end);
+	}
 }
 
 /* Length of the run of decimal digits at the front of p. */

@@ -110,6 +110,25 @@ enum record_json_kind	 record_json_value(const char *line, size_t len,
 			     const char *key, const char **value,
 			     size_t *value_len);
 
+/* One wanted top-level key of record_json_fields() and what it found. */
+struct record_json_field {
+	const char		*key;		/* without quotes: "ts" */
+	size_t			 key_len;
+	enum record_json_kind	 kind;		/* set by the scan */
+	const char		*value;		/* as record_json_value() */
+	size_t			 value_len;
+};
+
+/*
+ * For the same fast paths: one pass over a line that holds no backslash,
+ * reading it as a flat JSON object and filling in each wanted key.  A key
+ * that occurs twice, or whose value is an object or array, is
+ * RECORD_JSON_UNSURE.  Returns 0, or -1 when the line is not one object
+ * of that shape (the line must then be parsed).
+ */
+int			 record_json_fields(const char *line, size_t len,
+			     struct record_json_field *fields, size_t count);
+
 /*
  * Read a JSON number as jansson would (strtod; integers of up to 18
  * digits) from len bytes.  Returns 0, or -1 when the text is not a plain

@@ -249,58 +249,69 @@ decode_conn(const json_t *object, struct flow_event *event)
 	}
 }
 
+/* The keys the raw reading of a conn record looks at, in this order. */
+enum raw_key {
+	RAW_PATH,
+	RAW_STREAM,
+	RAW_CONN_STATE,
+	RAW_PROTO,
+	RAW_TS,
+	RAW_DURATION,
+	RAW_KEYS
+};
+
 /*
- * True when the raw line is surely a conn record, by which_log()'s rule:
- * _path, or failing it @stream, says "conn"; or neither is there and
- * conn_state or proto holds a string.
+ * True when the scanned line is surely a conn record, by which_log()'s
+ * rule: _path, or failing it @stream, says "conn"; or neither is there
+ * and conn_state or proto holds a string.
  */
 static bool
-raw_is_conn(const char *line, size_t len)
+raw_is_conn(const struct record_json_field *f)
 {
-	static const char	*paths[] = { "\"_path\"", "\"@stream\"" };
-	const char		*text;
-	size_t			 text_len, i;
-	enum record_json_kind	 kind;
+	const struct record_json_field	*path = NULL;
 
-	for (i = 0; i < 2; i++) {
-		kind = record_json_value(line, len, paths[i], &text, &text_len);
-		if (kind == RECORD_JSON_ABSENT)
-			continue;
-		return kind == RECORD_JSON_STRING && text_len == 4 &&
-		    memcmp(text, "conn", 4) == 0;
-	}
-	if (record_json_value(line, len, "\"conn_state\"", &text,
-	    &text_len) == RECORD_JSON_STRING && text_len > 0)
-		return true;
-	return record_json_value(line, len, "\"proto\"", &text,
-	    &text_len) == RECORD_JSON_STRING && text_len > 0;
+	if (f[RAW_PATH].kind != RECORD_JSON_ABSENT)
+		path = &f[RAW_PATH];
+	else if (f[RAW_STREAM].kind != RECORD_JSON_ABSENT)
+		path = &f[RAW_STREAM];
+	if (path != NULL)
+		return path->kind == RECORD_JSON_STRING &&
+		    path->value_len == 4 && memcmp(path->value, "conn", 4) == 0;
+	return (f[RAW_CONN_STATE].kind == RECORD_JSON_STRING &&
+	    f[RAW_CONN_STATE].value_len > 0) ||
+	    (f[RAW_PROTO].kind == RECORD_JSON_STRING &&
+	    f[RAW_PROTO].value_len > 0);
 }
 
 /*
- * The times of a conn record read from the raw line, as read_time() and
- * decode_conn() would read them from the parsed one.  Any doubt (a key
- * twice, a value that is not plain, a time that does not read, a line
- * that is not one object) answers -1.
+ * The times of a conn record read from the raw line in one pass, as
+ * read_time() and decode_conn() would read them from the parsed one.
+ * Any doubt (a key twice, a value that is not plain, a time that does
+ * not read, a line that is not one flat object) answers -1.
  */
 int
 zeek_json_conn_times(const char *line, size_t len, struct flow_event *event)
 {
-	const char		*text;
-	size_t			 text_len;
-	enum record_json_kind	 kind;
-	double			 start, seconds;
+	struct record_json_field	 f[RAW_KEYS] = {
+		[RAW_PATH] = { "_path", 5, 0, NULL, 0 },
+		[RAW_STREAM] = { "@stream", 7, 0, NULL, 0 },
+		[RAW_CONN_STATE] = { "conn_state", 10, 0, NULL, 0 },
+		[RAW_PROTO] = { "proto", 5, 0, NULL, 0 },
+		[RAW_TS] = { "ts", 2, 0, NULL, 0 },
+		[RAW_DURATION] = { "duration", 8, 0, NULL, 0 },
+	};
+	const struct record_json_field	*ts = &f[RAW_TS];
+	const struct record_json_field	*duration = &f[RAW_DURATION];
+	double				 start, seconds;
 
-	while (len > 0 && (line[len - 1] == ' ' || line[len - 1] == '\t'))
-		len--;
-	if (len < 2 || line[0] != '{' || line[len - 1] != '}' ||
-	    !raw_is_conn(line, len))
+	if (record_json_fields(line, len, f, RAW_KEYS) != 0 ||
+	    !raw_is_conn(f))
 		return -1;
-	kind = record_json_value(line, len, "\"ts\"", &text, &text_len);
-	if (kind == RECORD_JSON_STRING) {
-		if (timestamp_parse(text, text_len, &start) != 0)
+	if (ts->kind == RECORD_JSON_STRING) {
+		if (timestamp_parse(ts->value, ts->value_len, &start) != 0)
 			return -1;
-	} else if (kind == RECORD_JSON_OTHER &&
-	    record_json_number(text, text_len, &start) == 0) {
+	} else if (ts->kind == RECORD_JSON_OTHER &&
+	    record_json_number(ts->value, ts->value_len, &start) == 0) {
 		if (!isfinite(start) || start < 0)
 			return -1;
 		start = timestamp_from_number(start);
@@ -312,12 +323,13 @@ zeek_json_conn_times(const char *line, size_t len, struct flow_event *event)
 	event->start = event->written = start;
 	event->source_port = FLOW_NO_PORT;
 	event->destination_port = FLOW_NO_PORT;
-	kind = record_json_value(line, len, "\"duration\"", &text, &text_len);
-	if (kind == RECORD_JSON_UNSURE)
+	if (duration->kind == RECORD_JSON_UNSURE)
 		return -1;
-	if (kind == RECORD_JSON_OTHER && text_len > 0 &&
-	    (text[0] == '-' || (text[0] >= '0' && text[0] <= '9'))) {
-		if (record_json_number(text, text_len, &seconds) != 0)
+	if (duration->kind == RECORD_JSON_OTHER &&
+	    (duration->value[0] == '-' ||
+	    (duration->value[0] >= '0' && duration->value[0] <= '9'))) {
+		if (record_json_number(duration->value, duration->value_len,
+		    &seconds) != 0)
 			return -1;
 		if (isfinite(seconds) && seconds > 0)
 			event->written = start + seconds;

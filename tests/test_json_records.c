@@ -1152,6 +1152,106 @@ test_real_rita_all_fields(void **unused)
 	decoded_file_free(&file);
 }
 
+/* The one-pass key scan: values, kinds, doubt and refusal. */
+static void
+test_raw_fields(void **unused)
+{
+	struct record_json_field	 f[3] = {
+		{ "ts", 2, 0, NULL, 0 },
+		{ "proto", 5, 0, NULL, 0 },
+		{ "tunnel_parents", 14, 0, NULL, 0 },
+	};
+	const char			*line;
+
+	(void)unused;
+	line = "{\"ts\": 12.5 , \"x\":{\"ts\":[1,{\"a\":\"]\"}]},"
+	    "\"proto\":\"tcp\",\"tunnel_parents\":[\"C1\"]}";
+	assert_int_equal(record_json_fields(line, strlen(line), f, 3), 0);
+	assert_int_equal(f[0].kind, RECORD_JSON_OTHER);
+	assert_int_equal(f[0].value_len, 4);
+	assert_memory_equal(f[0].value, "12.5", 4);
+	assert_int_equal(f[1].kind, RECORD_JSON_STRING);
+	assert_int_equal(f[1].value_len, 3);
+	assert_memory_equal(f[1].value, "tcp", 3);
+	assert_int_equal(f[2].kind, RECORD_JSON_UNSURE);
+
+	line = "{\"ts\":1,\"ts\":2}";
+	assert_int_equal(record_json_fields(line, strlen(line), f, 3), 0);
+	assert_int_equal(f[0].kind, RECORD_JSON_UNSURE);
+	assert_int_equal(f[1].kind, RECORD_JSON_ABSENT);
+
+	line = "{\"proto\":\"\"}";
+	assert_int_equal(record_json_fields(line, strlen(line), f, 3), 0);
+	assert_int_equal(f[1].kind, RECORD_JSON_STRING);
+	assert_int_equal(f[1].value_len, 0);
+
+	line = " { } ";
+	assert_int_equal(record_json_fields(line, strlen(line), f, 3), 0);
+	assert_int_equal(f[0].kind, RECORD_JSON_ABSENT);
+
+	/* Not one flat object: the caller must parse the line. */
+	assert_int_equal(record_json_fields("{\"ts\":1", 7, f, 3), -1);
+	assert_int_equal(record_json_fields("{\"ts\":1}x", 9, f, 3), -1);
+	assert_int_equal(record_json_fields("{\"ts\":}", 7, f, 3), -1);
+	assert_int_equal(record_json_fields("{\"ts\" 1}", 8, f, 3), -1);
+	assert_int_equal(record_json_fields("{\"ts\":1,}", 9, f, 3), -1);
+	assert_int_equal(record_json_fields("[1]", 3, f, 3), -1);
+	assert_int_equal(record_json_fields("{\"a\":[1}", 8, f, 3), -1);
+	assert_int_equal(record_json_fields("", 0, f, 3), -1);
+}
+
+/*
+ * Whenever the raw reading of a conn record's times answers, it answers
+ * what the parsed record gives; lines it is unsure of answer -1.
+ */
+static void
+test_raw_conn_times(void **unused)
+{
+	static const char	*lines[] = {
+		"{\"ts\":1600000000.5,\"proto\":\"tcp\",\"duration\":2.25}",
+		"{\"_path\":\"conn\",\"ts\":\"2020-09-13T12:26:40.5Z\"}",
+		"{\"@stream\":\"conn\",\"ts\":1600000000500,"
+		    "\"conn_state\":\"S0\"}",
+		"{\"conn_state\":\"SF\",\"ts\":\"1600000000.5\","
+		    "\"duration\":null,\"tunnel_parents\":[\"a\",\"b\"]}",
+		"{\"ts\":1600000000.5,\"proto\":\"tcp\",\"duration\":-1}",
+		"{\"_path\":\"dns\",\"ts\":1600000000.5,\"proto\":\"udp\"}",
+		"{\"_path\":null,\"ts\":1600000000.5,\"proto\":\"udp\"}",
+		"{\"ts\":1600000000.5,\"ts\":1.0,\"proto\":\"tcp\"}",
+		"{\"ts\":1600000000.5,\"proto\":\"tcp\",\"duration\":[1]}",
+		"{\"ts\":1600000000.5,\"conn_state\":\"\",\"proto\":\"tcp\"}",
+		"{\"ts\":1600000000.5,\"uid\":\"C1\"}",
+		"{\"ts\":-5,\"proto\":\"tcp\"}",
+		"{\"ts\":1e400,\"proto\":\"tcp\"}",
+	};
+	static const int	 answers[] = {
+		0, 0, 0, 0, 0, -1, -1, -1, -1, 0, -1, -1, -1
+	};
+	struct flow_event	 raw, parsed;
+	const char		*reason;
+	char			 whole[512];
+	size_t			 i;
+
+	(void)unused;
+	for (i = 0; i < sizeof lines / sizeof lines[0]; i++) {
+		if (zeek_json_conn_times(lines[i], strlen(lines[i]),
+		    &raw) != answers[i])
+			fail_msg("line %zu: answer is not %d", i, answers[i]);
+		if (answers[i] != 0)
+			continue;
+		/* The parsed record needs its addresses to be an event. */
+		snprintf(whole, sizeof whole, "{\"id.orig_h\":\"10.0.0.1\","
+		    "\"id.orig_p\":1,\"id.resp_h\":\"10.0.0.2\","
+		    "\"id.resp_p\":80,%s", lines[i] + 1);
+		if (decode(DECODER_ZEEK, whole, &parsed, &reason) !=
+		    RECORD_EVENT)
+			fail_msg("line %zu gives no parsed event", i);
+		assert_int_equal(raw.dataset, parsed.dataset);
+		assert_time(raw.start, parsed.start);
+		assert_time(raw.written, parsed.written);
+	}
+}
+
 /* Run every test, or skip them all when the shared files are absent. */
 int
 main(void)
@@ -1179,7 +1279,9 @@ main(void)
 		cmocka_unit_test(test_real_slips_eve),
 		cmocka_unit_test(test_real_otrf_apt29),
 		cmocka_unit_test(test_real_ctu_port_scan),
-		cmocka_unit_test(test_real_rita_all_fields)
+		cmocka_unit_test(test_real_rita_all_fields),
+		cmocka_unit_test(test_raw_fields),
+		cmocka_unit_test(test_raw_conn_times)
 	};
 
 	if (access(SHARED_DIR "/cases", R_OK) != 0 ||
