@@ -25,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "input.h"
@@ -267,6 +268,7 @@ file_open(struct input_file *f, const struct input_settings *set)
 		return 0;
 	f->lines = line_reader_new(set->max_line);
 	f->decoder = record_decoder_new(&set->limits);
+	f->max_ahead = set->max_ahead;
 	f->in_header = false;
 	if (f->fd >= 0) {
 		enter_at_offset(f, f->fd);
@@ -393,7 +395,10 @@ decode_lines(struct input_file *f, bool finished, input_event_fn fn,
 	struct flow_event	 ev;
 	const char		*reason;
 	uint64_t		 at;
+	double			 latest = INFINITY;
 
+	if (f->max_ahead > 0)
+		latest = (double)time(NULL) + f->max_ahead;
 	while ((stop == NULL || !*stop) &&
 	    line_reader_next(f->lines, finished, &l)) {
 		at = f->base + l.offset;
@@ -414,6 +419,11 @@ decode_lines(struct input_file *f, bool finished, input_event_fn fn,
 		switch (record_decode(f->decoder, l.text, l.len, &ev,
 		    &reason)) {
 		case RECORD_EVENT:
+			if (ev.start > latest) {
+				/* One such record would make all else late. */
+				warn_reject(f, &l, "future-timestamp");
+				break;
+			}
 			f->stats.events++;
 			fn(arg, f, &ev, &l);
 			break;
@@ -540,6 +550,7 @@ probe_first_time(const struct input_file *f, const struct input_settings *set)
 		return INFINITY;
 	p.lines = line_reader_new(set->max_line);
 	p.decoder = record_decoder_new(&set->limits);
+	p.max_ahead = set->max_ahead;
 	log_set_quiet(1);
 	while (isinf(first) && stream_offset_out(p.stream) < PROBE_LIMIT) {
 		n = stream_read(p.stream, buf, sizeof buf);

@@ -26,6 +26,9 @@
 /* How an input is read. */
 struct input_settings {
 	size_t			 max_line;
+	unsigned		 max_ahead;	/* seconds a record may be
+						   stamped past the clock; 0:
+						   no limit */
 	struct record_limits	 limits;
 	volatile sig_atomic_t	*stop;		/* when set and non-zero,
 						   reading stops after the
@@ -49,6 +52,7 @@ struct input_file {
 	bool			 done;		/* read to its end, or given
 						   up on */
 	unsigned		 warnings;	/* rejection messages shown */
+	unsigned		 max_ahead;	/* input_settings.max_ahead */
 
 	/* Resuming and following (all offsets are decompressed bytes). */
 	int			 fd;		/* opened by the caller and

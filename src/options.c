@@ -40,6 +40,7 @@ enum {
 	OPT_REPORT,
 	OPT_STATS,
 	OPT_LATENESS,
+	OPT_MAX_AHEAD,
 	OPT_LEARNING,
 	OPT_MAX_LINE,
 	OPT_MAX_JSON_DEPTH,
@@ -65,6 +66,7 @@ static const struct option long_options[] = {
 	{ "report",		 required_argument, NULL, OPT_REPORT },
 	{ "stats",		 no_argument,	    NULL, OPT_STATS },
 	{ "lateness",		 required_argument, NULL, OPT_LATENESS },
+	{ "max-ahead",		 required_argument, NULL, OPT_MAX_AHEAD },
 	{ "learning",		 required_argument, NULL, OPT_LEARNING },
 	{ "max-line",		 required_argument, NULL, OPT_MAX_LINE },
 	{ "max-json-depth",	 required_argument, NULL, OPT_MAX_JSON_DEPTH },
@@ -103,6 +105,9 @@ static const char usage_text[] =
 "      --stats                print key=value figures on stderr at exit\n"
 "      --lateness=DUR         how late a record may come (default 1h)\n"
 "      --learning=DUR         first learning without state (default 24h)\n"
+"      --max-ahead=DUR        records stamped further ahead of this\n"
+"                             machine's clock are rejected (default 1d;\n"
+"                             0 for no limit)\n"
 "      --max-line=BYTES       longer lines are skipped (default 1048576)\n"
 "      --max-json-depth=N     deeper JSON is rejected (default 64)\n"
 "      --max-destinations=N   memory cap: destinations tracked at once;\n"
@@ -128,6 +133,7 @@ set_defaults(struct options *o)
 	o->nports = 1;
 	o->lateness = 3600;
 	o->learning = 24 * 3600;
+	o->max_ahead = 86400;
 	o->max_line = 1024 * 1024;
 	o->max_json_depth = 64;
 	o->max_destinations = 500000;
@@ -300,6 +306,7 @@ apply(struct options *o, int id, const char *name, const char *value,
 		return 0;
 	case OPT_LATENESS:
 	case OPT_LEARNING:
+	case OPT_MAX_AHEAD:
 		if (strcmp(value, "0") == 0)
 			d = 0;
 		else if (options_parse_duration(value, &d) != 0) {
@@ -308,6 +315,8 @@ apply(struct options *o, int id, const char *name, const char *value,
 		}
 		if (id == OPT_LATENESS)
 			o->lateness = d;
+		else if (id == OPT_MAX_AHEAD)
+			o->max_ahead = d;
 		else
 			o->learning = d;
 		return 0;

@@ -40,6 +40,8 @@ struct options {
 	char		 *report;		/* NULL: none */
 	bool		  stats;
 	unsigned	  lateness;		/* seconds */
+	unsigned	  max_ahead;		/* seconds past the clock;
+						   0: no limit */
 	unsigned	  learning;		/* seconds */
 	size_t		  max_line;		/* bytes */
 	unsigned	  max_json_depth;

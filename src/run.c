@@ -677,6 +677,7 @@ run(const struct options *opts)
 	rs.report = opts->report != NULL ? report_new() : NULL;
 	memset(&set, 0, sizeof set);
 	set.max_line = opts->max_line;
+	set.max_ahead = opts->max_ahead;
 	set.limits.max_json_depth = opts->max_json_depth;
 	set.limits.rdp_ports = opts->ports;
 	set.limits.rdp_port_count = opts->nports;

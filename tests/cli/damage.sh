@@ -72,6 +72,30 @@ survive "TSV with a cut #fields line" "$TMP/hdr.log"
 gzip -dc "$rita" | head -n 8 > "$TMP/only-header.log"
 survive "TSV header only" "$TMP/only-header.log"
 
+# A timestamp flipped into the future would make every later record
+# late; it is rejected instead, and the alert of the clean file stays.
+sh "$SRCDIR/tests/cli/gen_conns.sh" > "$TMP/list"
+to_zeek_tsv < "$TMP/list" > "$TMP/clean.log"
+awk -F'\t' -v OFS='\t' 'NR == 40 { $1 = "4102444800.5" } { print }' \
+    "$TMP/list" | to_zeek_tsv > "$TMP/future.log"
+"$FANIN" -o "$TMP/clean.alerts" "$TMP/clean.log" 2> /dev/null
+"$FANIN" --stats -o "$TMP/future.alerts" "$TMP/future.log" 2> "$TMP/f.err"
+check "future timestamp: the clean file's alert" \
+    "$(jq -r '.event.id' "$TMP/clean.alerts")" \
+    "$(jq -r '.event.id' "$TMP/future.alerts")"
+check "future timestamp: one alert" 1 "$(wc -l < "$TMP/future.alerts")"
+check "future timestamp: rejected with its line" 1 \
+    "$(grep -c 'future.log line=48 .*rejected (future-timestamp)' \
+    "$TMP/f.err")"
+check "future timestamp: nothing late" 0 \
+    "$(stat_total late_records "$TMP/f.err")"
+"$FANIN" --stats --max-ahead=0 -o "$TMP/unbounded.alerts" \
+    "$TMP/future.log" 2> "$TMP/u.err"
+late=$(stat_total late_records "$TMP/u.err")
+check "--max-ahead=0: no alert" 0 "$(wc -l < "$TMP/unbounded.alerts")"
+check "--max-ahead=0: the rest is late" yes \
+    "$([ "$late" -gt 100 ] && echo yes || echo "$late")"
+
 # Random bytes, compressed and not.
 head -c 200000 /dev/urandom > "$TMP/random.bin"
 survive "random bytes" "$TMP/random.bin"
