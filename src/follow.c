@@ -75,6 +75,9 @@ struct tracked {
 	bool			 seen;		/* found by name this look */
 	bool			 released;
 	bool			 dormant;	/* closed at a clean end */
+	bool			 from_start;	/* truncated: its new content
+						   starts at 0, whatever its
+						   first record */
 	double			 last_change;	/* wall clock */
 	off_t			 size;
 	struct timespec		 mtime;
@@ -425,8 +428,10 @@ choose_start(struct follow *fw, struct tracked *t)
 	forget_reused_inode(fw, t);
 	t->in->resume_offset = 0;
 	t->in->header_offset = INPUT_NO_HEADER;
-	if (t->fp_len == 0)
+	if (t->fp_len == 0 || t->from_start) {
+		t->from_start = false;
 		return;
+	}
 	for (i = 0; i < fw->nknown; i++) {
 		if (fw->known[i].fingerprint == t->fingerprint &&
 		    fw->known[i].dev == (uint64_t)t->in->dev &&
@@ -528,11 +533,16 @@ release(struct follow *fw, struct tracked *t, input_event_fn fn, void *arg,
 
 /*
  * Notice truncation and rewriting of an open plain file; either makes
- * it read again from the start.
+ * it read again from the start.  Before a truncated file is read again,
+ * where it had got to is remembered under its first record alone (no
+ * device or inode), so the copy that copytruncate made, which appears
+ * under a new name and may hold records not read yet, goes on from
+ * there instead of being read from its start.
  */
 static void
-check_rewritten(struct tracked *t)
+check_rewritten(struct follow *fw, struct tracked *t)
 {
+	struct state_file	 before;
 	struct stat	st;
 	int		fd = tracked_fd(t);
 
@@ -543,6 +553,15 @@ check_rewritten(struct tracked *t)
 		log_warn("file=%s truncated (size=%lld, offset=%llu); reading "
 		    "again from the start", t->name, (long long)st.st_size,
 		    (unsigned long long)input_consumed(t->in));
+		if (t->fingerprinted && t->fp_len > 0) {
+			memset(&before, 0, sizeof before);
+			before.fingerprint = t->fingerprint;
+			before.offset = input_offset(t->in);
+			before.header_offset = t->in->header_offset;
+			before.path = t->name;
+			remember(fw, &before);
+		}
+		t->from_start = true;
 	} else if ((st.st_size != t->size ||
 	    st.st_mtim.tv_sec != t->mtime.tv_sec ||
 	    st.st_mtim.tv_nsec != t->mtime.tv_nsec) &&
@@ -633,7 +652,7 @@ update(struct follow *fw, struct tracked *t, input_event_fn fn, void *arg,
 	if (!t->fingerprinted && t->in->stream == NULL &&
 	    !fingerprint_now(fw, t))
 		return 0;
-	check_rewritten(t);
+	check_rewritten(fw, t);
 	if (!t->fingerprinted && t->in->stream == NULL &&
 	    !fingerprint_now(fw, t))
 		return 0;

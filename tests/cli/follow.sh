@@ -75,6 +75,29 @@ check "01 copytruncate: 3 then the 2 new, none again" \
 check "01 copytruncate: truncation logged" 1 \
     "$(grep -c 'truncated.*reading again from the start' "$TMP/c01.err")"
 
+# Copytruncate while fanin is behind (stopped here): the copy holds
+# records it has not read; it goes on from where the live file was, and
+# the live file's new content is read from its start.
+D="$TMP/dct"; mkdir -p "$D"
+sh "$SRCDIR/tests/cli/gen_conns.sh" | head -n 320 | to_eve > "$TMP/ct.eve"
+sed -n '1,50p' "$TMP/ct.eve" > "$D/eve.json"
+start ct "$D"
+wait_lines "$TMP/ct.ev" 50
+kill -STOP "$PID"
+sed -n '51,300p' "$TMP/ct.eve" >> "$D/eve.json"
+cp "$D/eve.json" "$D/eve.json.1"
+: > "$D/eve.json"
+sed -n '301,320p' "$TMP/ct.eve" >> "$D/eve.json"
+kill -CONT "$PID"
+wait_lines "$TMP/ct.ev" 320
+settle
+stop
+check "copytruncate behind: 320 events, each once" "320 0" \
+    "$(lines "$TMP/ct.ev") $(jq -r .event.id "$TMP/ct.ev" | sort |
+    uniq -d | wc -l | tr -d ' ')"
+check "copytruncate behind: the copy went on where the file was" 1 \
+    "$(grep -c 'eve.json.1 holds the records of .*eve.json' "$TMP/ct.err")"
+
 # 05: inode reuse.  A deleted file's successor is read from 0.
 D="$TMP/d05"; mkdir -p "$D"
 start c05 "$D"
