@@ -10,16 +10,22 @@
 #include "record.h"
 #include "util.h"
 
-/* Decode every line of the input with one decoder. */
+/*
+ * Decode every line of the input with one decoder; the first byte says
+ * whether every event is whole (--events) or the fast paths for records
+ * that cannot be RDP are taken.
+ */
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct record_limits	 limits = { 64 };
+	static const int	 ports[] = { 3389, 80 };
+	struct record_limits	 limits = { 64, ports, 2, true };
 	struct record_decoder	*dec;
 	struct flow_event	 ev;
 	const char		*reason, *p = (const char *)data, *end, *nl;
 
 	log_set_quiet(1);
+	limits.every_event = size > 0 && (data[0] & 1) != 0;
 	dec = record_decoder_new(&limits);
 	end = p + size;
 	while (p < end) {

@@ -32,16 +32,26 @@ feed(struct zeek_tsv *tsv, const char *p, size_t size)
 	}
 }
 
-/* Decode the header, then the input's lines. */
+/*
+ * Decode the header, then the input's lines, twice: once with every
+ * event whole (--events) and once with the fast path for rows that
+ * cannot be RDP.
+ */
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct zeek_tsv	*tsv;
+	static const int	 ports[] = { 3389, 53 };
+	struct record_limits	 limits = { 64, ports, 2, true };
+	struct zeek_tsv		*tsv;
+	int			 pass;
 
 	log_set_quiet(1);
-	tsv = zeek_tsv_new();
-	feed(tsv, header, sizeof header - 1);
-	feed(tsv, (const char *)data, size);
-	zeek_tsv_free(tsv);
+	for (pass = 0; pass < 2; pass++) {
+		limits.every_event = pass == 0;
+		tsv = zeek_tsv_new(&limits);
+		feed(tsv, header, sizeof header - 1);
+		feed(tsv, (const char *)data, size);
+		zeek_tsv_free(tsv);
+	}
 	return 0;
 }
