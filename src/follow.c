@@ -34,7 +34,9 @@
  *
  * Waiting uses inotify on every directory that holds a watched file:
  * poll() blocks on its descriptor, so nothing runs while nothing changes.
- * Without inotify, fanin looks once a second.
+ * A watched path that is not there yet (the sensor has not started) is
+ * looked for once a second, and a watched directory deleted and made
+ * again is watched again.  Without inotify, fanin looks once a second.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -105,7 +107,10 @@ struct follow {
 	size_t			  nknown;
 	int			  inotify_fd;	/* -1: polling */
 	char			**dirs;		/* watched by inotify */
+	int			 *wds;		/* their watch descriptors */
 	size_t			  ndirs;
+	bool			  missing;	/* a watched path is not there:
+						   look at least every second */
 	struct candidate	 *cands;
 	size_t			  ncands;
 };
@@ -133,30 +138,46 @@ tracked_fd(const struct tracked *t)
 	return t->in->fd;
 }
 
-/* Watch the directory that holds path (inotify), once. */
+/*
+ * Watch the directory that holds path (inotify), once.  The directory is
+ * taken from the name as given, so a file that does not exist yet is
+ * watched for all the same.
+ */
 static void
 watch_directory_of(struct follow *fw, const char *path, bool is_dir)
 {
 #ifdef __linux__
-	char	*copy, *dir, *slash, resolved[PATH_MAX];
+	char	*parent, *dir, *copy, *slash, resolved[PATH_MAX];
 	size_t	 i;
+	int	 wd;
 
 	if (fw->inotify_fd < 0 || !fw->live)
 		return;
-	if (realpath(path, resolved) == NULL)
+	parent = xstrdup(path);
+	if (is_dir)
+		dir = parent;
+	else if ((slash = strrchr(parent, '/')) == NULL)
+		dir = ".";
+	else {
+		*(slash == parent ? slash + 1 : slash) = '\0';
+		dir = parent;
+	}
+	if (realpath(dir, resolved) == NULL) {
+		free(parent);
 		return;
+	}
+	free(parent);
 	copy = xstrdup(resolved);
-	if (!is_dir && (slash = strrchr(copy, '/')) != NULL)
-		*(slash == copy ? slash + 1 : slash) = '\0';
 	dir = copy;
 	for (i = 0; i < fw->ndirs; i++)
 		if (strcmp(fw->dirs[i], dir) == 0) {
 			free(copy);
 			return;
 		}
-	if (inotify_add_watch(fw->inotify_fd, dir, IN_MODIFY | IN_CREATE |
-	    IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO | IN_CLOSE_WRITE |
-	    IN_ATTRIB | IN_DELETE_SELF | IN_MOVE_SELF) == -1) {
+	if ((wd = inotify_add_watch(fw->inotify_fd, dir, IN_MODIFY |
+	    IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO |
+	    IN_CLOSE_WRITE | IN_ATTRIB | IN_DELETE_SELF |
+	    IN_MOVE_SELF)) == -1) {
 		log_warn("dir=%s cannot be watched (%s); looking every "
 		    "second instead", dir, strerror(errno));
 		free(copy);
@@ -165,6 +186,8 @@ watch_directory_of(struct follow *fw, const char *path, bool is_dir)
 		return;
 	}
 	fw->dirs = xrealloc(fw->dirs, (fw->ndirs + 1) * sizeof *fw->dirs);
+	fw->wds = xrealloc(fw->wds, (fw->ndirs + 1) * sizeof *fw->wds);
+	fw->wds[fw->ndirs] = wd;
 	fw->dirs[fw->ndirs++] = copy;
 #else
 	(void)fw;
@@ -232,9 +255,14 @@ list_candidates(struct follow *fw)
 	for (i = 0; i < fw->ncands; i++)
 		free(fw->cands[i].name);
 	fw->ncands = 0;
+	fw->missing = false;
 	for (i = 0; i < fw->nroots; i++) {
 		if (stat(fw->roots[i], &st) != 0) {
+			fw->missing = true;
 			/* A watched file not there yet: watch its directory. */
+			if (!fw->first_look_done)
+				log_warn("file=%s is not there (%s); waiting "
+				    "for it", fw->roots[i], strerror(errno));
 			watch_directory_of(fw, fw->roots[i], false);
 			continue;
 		}
@@ -847,6 +875,39 @@ follow_scan(struct follow *fw, input_event_fn fn, void *arg,
 	return rc;
 }
 
+/*
+ * Forget the directories whose watch the kernel removed (IN_IGNORED: the
+ * directory was deleted or its file system unmounted), so that one made
+ * again under the same name is watched again at the next look.
+ */
+static void
+forget_removed_watches(struct follow *fw, const char *buf, size_t len)
+{
+#ifdef __linux__
+	struct inotify_event	 ev;
+	size_t			 at, i;
+
+	for (at = 0; at + sizeof ev <= len; at += sizeof ev + ev.len) {
+		memcpy(&ev, buf + at, sizeof ev);
+		if ((ev.mask & IN_IGNORED) == 0)
+			continue;
+		for (i = 0; i < fw->ndirs; i++) {
+			if (fw->wds[i] != ev.wd)
+				continue;
+			free(fw->dirs[i]);
+			fw->dirs[i] = fw->dirs[fw->ndirs - 1];
+			fw->wds[i] = fw->wds[fw->ndirs - 1];
+			fw->ndirs--;
+			break;
+		}
+	}
+#else
+	(void)fw;
+	(void)buf;
+	(void)len;
+#endif
+}
+
 /* Sleep until a watched directory changes or the timeout passes. */
 void
 follow_wait(struct follow *fw, int timeout_ms)
@@ -854,6 +915,7 @@ follow_wait(struct follow *fw, int timeout_ms)
 	char		buf[16384];
 	struct pollfd	pfd;
 	size_t		i;
+	ssize_t		n;
 
 	for (i = 0; i < fw->nfiles; i++) {
 		/* A file gone from view is looked at again after its grace. */
@@ -861,6 +923,8 @@ follow_wait(struct follow *fw, int timeout_ms)
 		    timeout_ms > POLL_FALLBACK_MS)
 			timeout_ms = POLL_FALLBACK_MS;
 	}
+	if (fw->missing && timeout_ms > POLL_FALLBACK_MS)
+		timeout_ms = POLL_FALLBACK_MS;
 	if (fw->inotify_fd < 0) {
 		if (timeout_ms > POLL_FALLBACK_MS)
 			timeout_ms = POLL_FALLBACK_MS;
@@ -871,8 +935,8 @@ follow_wait(struct follow *fw, int timeout_ms)
 	pfd.events = POLLIN;
 	if (poll(&pfd, 1, timeout_ms) > 0) {
 		/* The events only wake us; the next look finds the change. */
-		while (read(fw->inotify_fd, buf, sizeof buf) > 0)
-			;
+		while ((n = read(fw->inotify_fd, buf, sizeof buf)) > 0)
+			forget_removed_watches(fw, buf, (size_t)n);
 	}
 }
 
@@ -969,6 +1033,7 @@ follow_free(struct follow *fw)
 	free(fw->roots);
 	free(fw->ignore);
 	free(fw->dirs);
+	free(fw->wds);
 	free(fw->files);
 	free(fw->inputs);
 	free(fw);

@@ -98,6 +98,19 @@ check "copytruncate behind: 320 events, each once" "320 0" \
 check "copytruncate behind: the copy went on where the file was" 1 \
     "$(grep -c 'eve.json.1 holds the records of .*eve.json' "$TMP/ct.err")"
 
+# A file named before it, or its directory, exists: said once, and
+# read when it appears (a service started before the sensor).
+D="$TMP/dlate"
+start late "$D/sub/eve.json"
+wait_grep 'is not there' "$TMP/late.err"
+mkdir -p "$D/sub"
+sed -n '1,30p' "$TMP/ct.eve" > "$D/sub/eve.json"
+wait_lines "$TMP/late.ev" 30
+settle
+stop
+check "file not there yet: said once, then its 30 events" "1 30" \
+    "$(grep -c 'is not there' "$TMP/late.err") $(lines "$TMP/late.ev")"
+
 # 05: inode reuse.  A deleted file's successor is read from 0.
 D="$TMP/d05"; mkdir -p "$D"
 start c05 "$D"
