@@ -414,6 +414,26 @@ restore_run(struct run_state *rs, const json_t *run)
 }
 
 /*
+ * 0 when a file can be made in the directory that holds path (where the
+ * state's temporary file goes), else -1 with errno set.
+ */
+static int
+state_dir_writable(const char *path)
+{
+	const char	*slash = strrchr(path, '/');
+	char		*dir;
+	int		 rc;
+
+	if (slash == NULL)
+		return access(".", W_OK | X_OK);
+	dir = xstrdup(path);
+	dir[slash == path ? 1 : slash - path] = '\0';
+	rc = access(dir, W_OK | X_OK);
+	free(dir);
+	return rc;
+}
+
+/*
  * Read the state file, if any, into the model and the run.  Returns 0,
  * or -1 (reported) when it cannot be used.  *out keeps the file entries.
  */
@@ -427,6 +447,12 @@ restore(struct run_state *rs, struct state *out)
 	memset(out, 0, sizeof *out);
 	if (rs->opts->state == NULL)
 		return 0;
+	if (state_dir_writable(rs->opts->state) != 0) {
+		log_error("state=%s cannot be written there (%s); not "
+		    "starting, since no checkpoint could be kept",
+		    rs->opts->state, strerror(errno));
+		return -1;
+	}
 	rc = state_load(rs->opts->state, out, err, sizeof err);
 	if (rc < 0) {
 		log_error("%s; not starting (move the file away to start "
@@ -694,7 +720,7 @@ run(const struct options *opts)
 		input_order(files, nfiles, &set);
 		rc = read_inputs(&rs, files, nfiles, &set);
 	}
-	if (rs.output_failed)
+	if (rs.output_failed || rs.state_failed)
 		rc = 1;
 	if (write_report(&rs) != 0)
 		rc = 1;

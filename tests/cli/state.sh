@@ -177,4 +177,12 @@ check "kill -9: every counted record read" "$(counted "$TMP/replay.ev" |
     "$TMP/kill.ev" | md5sum)"
 check "kill -9: every event read" "$(lines "$TMP/replay.ev")" \
     "$(jq -r .event.id "$TMP/kill.ev" | sort -u | wc -l | tr -d ' ')"
+
+# A state that cannot be kept is refused before anything is read, so a
+# service never runs for months without a checkpoint.
+"$FANIN" --state="$TMP/no-such-dir/state" -o "$TMP/nostate.al" \
+    "$SRCDIR/samples" 2> "$TMP/nostate.err"
+check "unwritable state: status 1, said, nothing read" "1 1 0" \
+    "$? $(grep -c 'cannot be written there' "$TMP/nostate.err") \
+$(lines "$TMP/nostate.al")"
 finish
