@@ -324,12 +324,9 @@ fp_feed(struct fp_scan *s, const char *p, size_t n)
 	return 0;
 }
 
-/*
- * Fingerprint the file open on fd (its offset is left at 0).  Returns 1
- * when the first record was found, 0 when it is not complete yet.
- */
-static int
-fingerprint(struct tracked *t, int fd)
+/* Fingerprint the file open on fd; see follow.h. */
+int
+follow_fingerprint(int fd, const char *path, struct follow_fingerprint *fp)
 {
 	static char	 buf[64 * 1024];
 	struct fp_scan	 s;
@@ -343,7 +340,7 @@ fingerprint(struct tracked *t, int fd)
 	if ((dupfd = dup(fd)) == -1)
 		return 0;
 	(void)lseek(dupfd, 0, SEEK_SET);
-	if ((st = stream_fdopen(dupfd, t->in->path, err, sizeof err)) == NULL)
+	if ((st = stream_fdopen(dupfd, path, err, sizeof err)) == NULL)
 		return 0;
 	while (!found && stream_offset_out(st) < FINGERPRINT_SCAN) {
 		n = stream_read(st, buf, sizeof buf);
@@ -360,10 +357,27 @@ fingerprint(struct tracked *t, int fd)
 	(void)lseek(fd, 0, SEEK_SET);
 	if (!found)
 		return 0;
+	fp->hash = XXH64(s.buf, s.len, 0);
+	fp->offset = s.start;
+	fp->len = s.len;
+	return 1;
+}
+
+/*
+ * Fingerprint a tracked file open on fd.  Returns 1 when the first
+ * record was found, 0 when it is not complete yet.
+ */
+static int
+fingerprint(struct tracked *t, int fd)
+{
+	struct follow_fingerprint	 fp;
+
+	if (follow_fingerprint(fd, t->in->path, &fp) == 0)
+		return 0;
 	t->fingerprinted = true;
-	t->fp_offset = s.start;
-	t->fp_len = s.len;
-	t->fingerprint = XXH64(s.buf, s.len, 0);
+	t->fp_offset = fp.offset;
+	t->fp_len = fp.len;
+	t->fingerprint = fp.hash;
 	return 1;
 }
 

@@ -73,6 +73,21 @@ size_t		 follow_files(const struct follow *,
 /* Whether inotify is in use (else polling). */
 bool		 follow_uses_inotify(const struct follow *);
 
+/* A file's first record, as the watcher compares files by it. */
+struct follow_fingerprint {
+	uint64_t	 hash;		/* XXH64 of the record's bytes */
+	uint64_t	 offset;	/* where it starts, decompressed */
+	size_t		 len;		/* 0: only headers as far as looked */
+};
+
+/*
+ * Fingerprint the file open on fd through its decompressor (fd's offset
+ * is left at 0; path is for messages).  Returns 1 when the first record
+ * was found whole, else 0 (not complete yet, or unreadable).
+ */
+int		 follow_fingerprint(int fd, const char *path,
+		     struct follow_fingerprint *);
+
 /* Close every file and free the watcher. */
 void		 follow_free(struct follow *);
 

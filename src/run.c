@@ -39,6 +39,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <xxhash.h>
+
 #include "ecs.h"
 #include "filter.h"
 #include "follow.h"
@@ -579,27 +581,137 @@ reopen(struct run_state *rs)
 /* Reading                                                          */
 /* ---------------------------------------------------------------- */
 
+/* A file a replay has read: its first record and how far it got. */
+struct replayed {
+	bool				 have;
+	struct follow_fingerprint	 fp;
+	uint64_t			 reached;
+	uint64_t			 header_offset;
+};
+
+/*
+ * XXH64 of the first len decompressed bytes of path (fewer when the file
+ * holds fewer) into *hash; returns how many bytes were hashed, or -1
+ * when the file cannot be read.
+ */
+static int64_t
+prefix_hash(const char *path, uint64_t len, uint64_t *hash)
+{
+	static char	 buf[64 * 1024];
+	XXH64_state_t	*state;
+	struct stream	*st;
+	char		 err[256];
+	uint64_t	 done = 0;
+	ssize_t		 n;
+
+	if ((st = stream_open(path, err, sizeof err)) == NULL)
+		return -1;
+	if ((state = XXH64_createState()) == NULL) {
+		stream_close(st);
+		return -1;
+	}
+	(void)XXH64_reset(state, 0);
+	while (done < len && (n = stream_read(st, buf, sizeof buf)) > 0) {
+		if ((uint64_t)n > len - done)
+			n = (ssize_t)(len - done);
+		(void)XXH64_update(state, buf, (size_t)n);
+		done += (uint64_t)n;
+	}
+	stream_close(st);
+	*hash = XXH64_digest(state);
+	XXH64_freeState(state);
+	return (int64_t)done;
+}
+
+/*
+ * How far file b repeats file a, which was read up to len: len when b
+ * begins with those bytes, b's whole length when all of b is a prefix of
+ * them (a shorter, earlier copy), else 0.
+ */
+static uint64_t
+repeated_prefix(const char *a, const char *b, uint64_t len)
+{
+	uint64_t	ha, hb;
+	int64_t		nb;
+
+	if ((nb = prefix_hash(b, len, &hb)) <= 0)
+		return 0;
+	if (prefix_hash(a, (uint64_t)nb, &ha) != nb || ha != hb)
+		return 0;
+	return (uint64_t)nb;
+}
+
+/*
+ * Before files[i] is read: fingerprint it, and when a file read before
+ * it has the same first record and the same bytes up to where that one
+ * got to (a live file and its rotated, perhaps compressed, copy both
+ * given), start it there, so no record is read twice; one that is all a
+ * prefix of what was read (an earlier, shorter copy) is read no further.
+ * Files that only share a first record (test outputs with masked times)
+ * are read whole.
+ */
+static void
+skip_copy(struct input_file **files, struct replayed *seen, size_t i)
+{
+	struct input_file	*f = files[i];
+	struct stat		 st;
+	uint64_t		 best = 0, got;
+	size_t			 j, from = 0;
+	int			 fd;
+
+	if (f->is_stdin || (fd = open(f->path, O_RDONLY | O_CLOEXEC)) == -1)
+		return;
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+	    follow_fingerprint(fd, f->path, &seen[i].fp) == 1 &&
+	    seen[i].fp.len > 0)
+		seen[i].have = true;
+	close(fd);
+	for (j = 0; seen[i].have && j < i; j++) {
+		if (!seen[j].have || seen[j].fp.hash != seen[i].fp.hash ||
+		    seen[j].reached <= best)
+			continue;
+		if ((got = repeated_prefix(files[j]->path, f->path,
+		    seen[j].reached)) > best) {
+			best = got;
+			from = j;
+		}
+	}
+	if (best == 0)
+		return;
+	log_warn("file=%s holds the records of file=%s (same first record); "
+	    "continuing at offset=%llu, nothing read twice", f->path,
+	    files[from]->path, (unsigned long long)best);
+	f->resume_offset = best;
+	f->header_offset = seen[from].header_offset;
+}
+
 /* Read every input in order; returns 1 if any could not be read. */
 static int
 read_inputs(struct run_state *rs, struct input_file **files, size_t n,
     const struct input_settings *set)
 {
-	struct stat	st;
-	uint64_t	total = 0;
-	size_t		i;
-	int		rc = 0;
+	struct stat	 st;
+	struct replayed	*seen;
+	uint64_t	 total = 0;
+	size_t		 i;
+	int		 rc = 0;
 
 	for (i = 0; i < n; i++)
 		if (!files[i]->is_stdin && stat(files[i]->path, &st) == 0 &&
 		    S_ISREG(st.st_mode))
 			total += (uint64_t)st.st_size;
 	rs->progress = progress_new(total);
+	seen = xcalloc(n + 1, sizeof *seen);
 	for (i = 0; i < n && rs->output_failed < 2; i++) {
+		skip_copy(files, seen, i);
 		if (input_read(files[i], set, true, on_event, rs) != 0)
 			rc = 1;
+		seen[i].reached = input_offset(files[i]);
+		seen[i].header_offset = files[i]->header_offset;
 		rs->bytes_done += files[i]->stats.bytes_read;
 		input_close(files[i]);
 	}
+	free(seen);
 	progress_done(rs->progress);
 	rs->progress = NULL;
 	return rc;

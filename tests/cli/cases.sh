@@ -142,4 +142,58 @@ check "31 header change: no community id as service" 0 \
 check "07 duplicate copy: one alert" 1 "$(wc -l < "$TMP/dup.al" | tr -d ' ')"
 check "07 duplicate copy: four distinct sources, not eight" 4 \
     "$(jq -r .fanin.distinct_sources "$TMP/dup.al")"
+"$FANIN" --count-attempts --threshold=0 --min-sources=4 -o "$TMP/dup2.al" \
+    --events="$TMP/dup.ev" "$C/07-rotated-compressed-duplicate" \
+    2> "$TMP/dup.err"
+check "07 duplicate copy: four connections, four events" "4 4" \
+    "$(jq -r .fanin.connections "$TMP/dup2.al") $(wc -l < "$TMP/dup.ev" |
+    tr -d ' ')"
+check "07 duplicate copy: said" 1 "$(grep -c 'nothing read twice' \
+    "$TMP/dup.err")"
+
+# The class: a live file and its copies, whatever their compression,
+# length or order on the command line; each connection counts once.
+# Six connections; "early" is a copy of the live file taken when only
+# four were there (no #close yet), conn.3 one taken after two.
+mkdir "$TMP/copies"
+awk 'BEGIN { OFS = "\t"; for (i = 1; i <= 6; i++)
+	print 1767607200 + i, "Cc" i, "198.51.100." i, 50000 + i,
+	    "203.0.113.9", 3389, "tcp", "rdp", 2, "SF", 5, 5 }' \
+    > "$TMP/copies.list"
+to_zeek_tsv < "$TMP/copies.list" > "$TMP/copies/conn.log"
+head -n 12 "$TMP/copies/conn.log" > "$TMP/early.log"
+gzip -c "$TMP/copies/conn.log" > "$TMP/copies/conn.1.log.gz"
+zstd -q -c "$TMP/copies/conn.log" > "$TMP/copies/conn.2.log.zst"
+zstd -q -c "$TMP/early.log" > "$TMP/copies/conn.0.log.zst"
+head -n 10 "$TMP/early.log" | gzip -c > "$TMP/copies/conn.3.log.gz"
+for order in "conn.log conn.1.log.gz conn.2.log.zst conn.0.log.zst \
+    conn.3.log.gz" "conn.3.log.gz conn.0.log.zst conn.2.log.zst conn.log \
+    conn.1.log.gz"; do
+	set --
+	for f in $order; do set -- "$@" "$TMP/copies/$f"; done
+	"$FANIN" --threshold=0 --min-sources=6 --events="$TMP/copies.ev" \
+	    -o "$TMP/copies.al" "$@" 2> "$TMP/copies.err"
+	first=${order%% *}
+	check "copies from $first: six events, each uid once" "6 6" \
+	    "$(wc -l < "$TMP/copies.ev" | tr -d ' ') $(jq -r .event.id \
+	    "$TMP/copies.ev" | sort -u | wc -l | tr -d ' ')"
+	check "copies from $first: one alert of 6 sources, 6 connections" \
+	    "1 6 6" "$(wc -l < "$TMP/copies.al" | tr -d ' ') $(jq -r \
+	    '"\(.fanin.distinct_sources) \(.fanin.connections)"' \
+	    "$TMP/copies.al")"
+	rm -f "$TMP/copies.ev" "$TMP/copies.al"
+done
+
+# Files that share only their first record are not copies: a second
+# log whose first row is the same and the rest differ is read whole.
+{ head -n 1 "$TMP/copies.list"; awk 'BEGIN { OFS = "\t"
+	for (i = 7; i <= 9; i++)
+	print 1767607200 + i, "Cc" i, "198.51.100." i, 50000 + i,
+	    "203.0.113.9", 3389, "tcp", "rdp", 2, "SF", 5, 5 }'; } |
+    to_zeek_tsv > "$TMP/other.log"
+"$FANIN" --threshold=0 --min-sources=9 --events="$TMP/other.ev" \
+    -o "$TMP/other.al" "$TMP/copies/conn.log" "$TMP/other.log" 2>/dev/null
+check "same first record only: 6 + 4 events, 9 sources" "10 9" \
+    "$(wc -l < "$TMP/other.ev" | tr -d ' ') $(jq -r \
+    .fanin.distinct_sources "$TMP/other.al")"
 finish
