@@ -72,8 +72,13 @@
  *   own n buckets: m = (n * m_own + 4 * m_pop) / (n + 4), where m_own is
  *   the level above over what it has.  The population is a log histogram
  *   (exact below 32, 16 bins per doubling above, so about 3% resolution),
- *   its level the median and its spread (IQR / 1.349)^2; with fewer than
- *   20 buckets in it, a prior of 1.0 source stands in.
+ *   its level the median and its spread (IQR / 1.349)^2.  With fewer
+ *   than 20 buckets in it after the first learning, the sensor sees RDP
+ *   so seldom that most destinations get none in a bucket: a prior of
+ *   0.35 sources a bucket (Poisson) stands in, under which five sources
+ *   score 78 and four 58.  A prior of 1.0, the least a non-empty bucket
+ *   can hold, let five new sources on such a sensor score only 43, and a
+ *   fixed threshold of 5 beat the model there (contrib/eval).
  *
  * The variance v is the larger of m and the trimmed variance (blended the
  * same way in population mode, plus, when the destination's own level is
@@ -107,9 +112,13 @@
  * is also scored, against the sum of both buckets' levels, each taken
  * from the history before the earlier bucket, so the first half is not
  * the baseline of the second; the bucket's score is the larger of the
- * two.  The alert belongs to the later bucket.  A spike needs
- * score >= threshold and k >= min_sources, and is reported once per
- * destination and bucket, at the event that first qualifies.
+ * two.  The alert belongs to the later bucket; when the union is what
+ * scored, k is the union's count, min_sources applies to it (three and
+ * three across 12:00 make six), and the alert lists both buckets'
+ * sources and connections.  Fixed mode counts each bucket alone, as a
+ * Sigma value_count rule does.  A spike needs score >= threshold and
+ * k >= min_sources, and is reported once per destination and bucket, at
+ * the event that first qualifies.
  *
  * model_history() gives the report the same figures: the counts of the
  * last buckets, the level m of the bucket holding a time, and the band,
@@ -183,7 +192,7 @@
 
 #define POPULATION_WEIGHT	4.0	/* buckets the population counts as */
 #define POPULATION_MIN		20	/* buckets before it is trusted */
-#define POPULATION_PRIOR	1.0	/* sources per bucket until then */
+#define POPULATION_PRIOR	0.35	/* sources per bucket until then */
 #define POPULATION_AGE		(1U << 20)	/* halve the bins here */
 #define POP_EXACT		32	/* counts below have a bin each */
 #define POP_SUB			16	/* bins per doubling above */
@@ -1159,29 +1168,44 @@ score_count(uint64_t count, double mean, double variance)
 }
 
 /*
- * The score of a spike that straddles a bucket boundary: while the
- * bucket before b is still open (the first hour of b, at the default
- * lateness) and did not alert, the union of both buckets' sources is
- * judged against the sum of both levels, each from the history before
- * the earlier of the two.
+ * The bucket before b when a spike may straddle the boundary between
+ * them: it is still open (the first hour of b, at the default lateness)
+ * and did not alert.  Else NULL.
  */
-static unsigned
-straddle(const struct model *m, const struct destination *d,
-    const struct bucket *b)
+static const struct bucket *
+straddle_bucket(const struct destination *d, const struct bucket *b)
 {
 	const struct bucket	*prev = bucket_find(d, b->index - 1);
-	struct sketch		*both;
-	double			 mean, variance, pmean, pvariance;
-	unsigned		 nonempty;
-	uint64_t		 count;
 
-	if (prev == NULL || prev->alerted)
-		return 0;
-	both = sketch_new();
-	sketch_merge(both, prev->sources);
+	return prev == NULL || prev->alerted ? NULL : prev;
+}
+
+/* The distinct sources of two buckets together. */
+static uint64_t
+union_count(const struct bucket *a, const struct bucket *b)
+{
+	struct sketch	*both = sketch_new();
+	uint64_t	 count;
+
+	sketch_merge(both, a->sources);
 	sketch_merge(both, b->sources);
 	count = sketch_count(both);
 	sketch_free(both);
+	return count;
+}
+
+/*
+ * The score of a spike that straddles the boundary between prev and b:
+ * the union of both buckets' sources, count of them, is judged against
+ * the sum of both levels, each from the history before prev.
+ */
+static unsigned
+straddle(const struct model *m, const struct destination *d,
+    const struct bucket *prev, const struct bucket *b, uint64_t count)
+{
+	double		mean, variance, pmean, pvariance;
+	unsigned	nonempty;
+
 	(void)expected(m, d, prev->index, INT64_MIN, &pmean, &pvariance,
 	    &nonempty);
 	(void)expected(m, d, b->index, prev->index, &mean, &variance,
@@ -1193,27 +1217,38 @@ straddle(const struct model *m, const struct destination *d,
 }
 
 /*
- * Score a bucket holding count distinct sources.  Sets the typical count
- * and the mode ("baseline", "population" or "fixed").
+ * Score bucket b, holding count distinct sources, and, when prev is not
+ * NULL, the spike across the boundary from prev, holding both_count.  A
+ * count below floor is not scored.  Sets the typical count, the mode
+ * ("baseline", "population" or "fixed") and *across, true when the spike
+ * across the boundary scored higher.
  */
 static unsigned
 judge(const struct model *m, const struct destination *d,
-    const struct bucket *b, uint64_t count, double *typical,
-    const char **mode)
+    const struct bucket *b, uint64_t count, const struct bucket *prev,
+    uint64_t both_count, uint64_t floor, double *typical,
+    const char **mode, bool *across)
 {
 	double		mean, variance;
-	unsigned	nonempty, score;
+	unsigned	nonempty, score = 0, both;
 
+	*across = false;
 	*mode = expected(m, d, b->index, INT64_MIN, &mean, &variance,
 	    &nonempty);
 	if (m->config.threshold <= 0) {
 		*mode = "fixed";
 		*typical = nonempty >= WARM_BUCKETS ? mean : 0;
-		return 100;
+		return count >= floor ? 100 : 0;
 	}
 	*typical = mean;
-	score = score_count(count, mean, variance);
-	return (unsigned)fmax(score, straddle(m, d, b));
+	if (count >= floor)
+		score = score_count(count, mean, variance);
+	if (prev != NULL && both_count >= floor &&
+	    (both = straddle(m, d, prev, b, both_count)) > score) {
+		score = both;
+		*across = true;
+	}
+	return score;
 }
 
 /* ------------------------------------------------------------------ */
@@ -1252,11 +1287,14 @@ seen_earlier(const struct destination *d, int64_t index,
 /* Fill a spike for bucket b of d, made by event ev. */
 static void
 spike_fill(const struct model *m, const struct destination *d,
-    const struct bucket *b, const struct flow_event *ev, uint64_t count,
-    unsigned score, double typical, const char *mode, struct spike *out)
+    const struct bucket *b, const struct bucket *prev,
+    const struct flow_event *ev, uint64_t count, unsigned score,
+    double typical, const char *mode, struct spike *out)
 {
 	struct spike_source	*s;
-	uint32_t		 i;
+	const struct member	*p, *same;
+	int64_t			 since = prev != NULL ? prev->index : b->index;
+	uint32_t		 i, extra = 0;
 
 	memset(out, 0, sizeof *out);
 	out->destination = d->ip;
@@ -1271,14 +1309,35 @@ spike_fill(const struct model *m, const struct destination *d,
 	out->connections = b->connections;
 	out->nsources = b->nmembers;
 	out->sources_truncated = b->truncated;
-	out->sources = xcalloc(b->nmembers, sizeof *out->sources);
+	if (prev != NULL) {
+		out->connections += prev->connections;
+		out->sources_truncated |= prev->truncated;
+		extra = prev->nmembers;
+	}
+	out->sources = xcalloc((size_t)b->nmembers + extra,
+	    sizeof *out->sources);
 	for (i = 0; i < b->nmembers; i++) {
 		s = &out->sources[i];
 		s->ip = b->members[i].ip;
 		s->first = b->members[i].first;
 		s->connections = b->members[i].connections;
-		s->seen_before = seen_earlier(d, b->index, &s->ip);
 	}
+	for (i = 0; i < extra; i++) {
+		p = &prev->members[i];
+		if ((same = member_find(b, &p->ip)) != NULL) {
+			s = &out->sources[same - b->members];
+			s->first = fmin(s->first, p->first);
+			s->connections += p->connections;
+			continue;
+		}
+		s = &out->sources[out->nsources++];
+		s->ip = p->ip;
+		s->first = p->first;
+		s->connections = p->connections;
+	}
+	for (i = 0; i < out->nsources; i++)
+		out->sources[i].seen_before = seen_earlier(d, since,
+		    &out->sources[i].ip);
 	if (out->nsources > 1)
 		qsort(out->sources, out->nsources, sizeof *out->sources,
 		    source_order);
@@ -1289,22 +1348,35 @@ static int
 consider(struct model *m, struct destination *d, struct bucket *b,
     const struct flow_event *ev, struct spike *out)
 {
-	uint64_t	 count = sketch_count(b->sources);
-	unsigned	 floor_sources = m->config.min_sources, score;
-	double		 typical;
-	const char	*mode;
-	char		 text[ADDR_TEXT_MAX];
+	uint64_t		 count = sketch_count(b->sources), both = 0;
+	unsigned		 floor_sources = m->config.min_sources, score;
+	const struct bucket	*prev = straddle_bucket(d, b);
+	double			 typical;
+	const char		*mode;
+	char			 text[ADDR_TEXT_MAX];
+	bool			 across;
 
 	if (floor_sources < 1)
 		floor_sources = 1;
-	if (count < floor_sources || count <= b->judged)
+	if (count <= b->judged)
+		return 0;
+	if (prev != NULL && m->config.threshold > 0)
+		both = union_count(prev, b);
+	if (count < floor_sources && both < floor_sources)
 		return 0;
 	b->judged = count;
-	score = judge(m, d, b, count, &typical, &mode);
+	score = judge(m, d, b, count, prev, both, floor_sources, &typical,
+	    &mode, &across);
+	if (across)
+		count = both;
+	else
+		prev = NULL;
 	addr_format(&d->ip, text);
 	log_debug("%s: destination=%s bucket=%.0f distinct=%" PRIu64
 	    " typical=%.2f score=%u mode=%s", __func__, text,
 	    bucket_start(m, b->index), count, typical, score, mode);
+	if (score == 0)
+		return 0;
 	if (m->config.threshold > 0) {
 		if (score < m->config.threshold)
 			return 0;
@@ -1318,7 +1390,8 @@ consider(struct model *m, struct destination *d, struct bucket *b,
 	b->alerted = true;
 	m->stats.spikes++;
 	if (out != NULL)
-		spike_fill(m, d, b, ev, count, score, typical, mode, out);
+		spike_fill(m, d, b, prev, ev, count, score, typical, mode,
+		    out);
 	return 1;
 }
 

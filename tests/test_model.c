@@ -420,8 +420,9 @@ test_new_destination(void **state)
 }
 
 /*
- * With no population yet the prior is one source a bucket, Poisson: seven
- * sources have P = 8.3e-5, score round(17.5 * 4.08) = 71; six score 56.
+ * With no population yet the prior is 0.35 sources a bucket, Poisson:
+ * five sources have P = 3.3e-5, score round(17.5 * 4.49) = 78; four
+ * would score 58, below the threshold (and below min_sources).
  */
 static void
 test_prior_score(void **state)
@@ -441,9 +442,9 @@ test_prior_score(void **state)
 	}
 	assert_int_equal(r.nspikes, 1);
 	s = &r.spikes[0];
-	assert_int_equal(s->distinct_sources, 7);
-	assert_int_equal(s->score, 71);
-	assert_true(s->typical == 1.0);
+	assert_int_equal(s->distinct_sources, 5);
+	assert_int_equal(s->score, 78);
+	assert_true(s->typical == 0.35);
 	assert_string_equal(s->mode, "population");
 	run_end(&r);
 }
@@ -1175,6 +1176,46 @@ test_straddle(void **state)
 }
 
 /*
+ * Under the prior, three new sources just before a boundary and three
+ * just after: each bucket alone is below min_sources, their union is a
+ * spike (Poisson with 0.35 + 0.35: P(X >= 6) = 8.9e-5, score 71),
+ * reported in the second bucket with all six sources and connections.
+ */
+static void
+test_straddle_floor(void **state)
+{
+	struct model_config	 c = default_config();
+	struct flow_event	 ev;
+	struct run		 r;
+	struct spike		*s;
+	double			 edge = T0 + 2 * DAY;
+	unsigned		 k, earlier = 0;
+
+	run_start(&r, &c);
+	ev = connection(1, 2, T0 + 600);
+	feed(&r, &ev);
+	for (k = 0; k < 6; k++) {
+		ev = connection(10 + k, 3, edge + (k < 3 ? -30.0 : 1.0) *
+		    MINUTE + k);
+		feed(&r, &ev);
+	}
+	assert_int_equal(r.nspikes, 1);
+	s = &r.spikes[0];
+	assert_true(s->bucket_start == edge);
+	assert_int_equal(s->distinct_sources, 6);
+	assert_int_equal(s->score, 71);
+	assert_int_equal(s->connections, 6);
+	assert_int_equal(s->nsources, 6);
+	for (k = 0; k < s->nsources; k++) {
+		assert_false(s->sources[k].seen_before);
+		if (s->sources[k].first < edge)
+			earlier++;
+	}
+	assert_int_equal(earlier, 3);
+	run_end(&r);
+}
+
+/*
  * After learning, a new server that 25 users reach in its first bucket
  * and 25 in its second: the first may alert (a spike from nothing), the
  * second must not, now that its own bucket says it is busy.
@@ -1236,6 +1277,7 @@ main(void)
 		cmocka_unit_test(test_memory),
 		cmocka_unit_test(test_history),
 		cmocka_unit_test(test_straddle),
+		cmocka_unit_test(test_straddle_floor),
 		cmocka_unit_test(test_busy_newcomer),
 	};
 
