@@ -199,6 +199,8 @@
 #define POP_BINS		(POP_EXACT + (64 - 5) * POP_SUB)
 
 #define MEAN_FLOOR		0.01
+#define RESCORE_EXACT		128	/* counts scored on every new source */
+#define RESCORE_SHARE		256	/* above: again after growing 1/256 */
 #define TAIL_STEPS		1000000
 #define TAIL_EPSILON		1e-17
 #define SCORE_PER_DECADE	17.5
@@ -1358,7 +1360,8 @@ consider(struct model *m, struct destination *d, struct bucket *b,
 
 	if (floor_sources < 1)
 		floor_sources = 1;
-	if (count <= b->judged)
+	if (count <= b->judged || (count > RESCORE_EXACT &&
+	    count < b->judged + b->judged / RESCORE_SHARE))
 		return 0;
 	if (prev != NULL && m->config.threshold > 0)
 		both = union_count(prev, b);
@@ -1887,6 +1890,20 @@ model_free(struct model *m)
 	free(m);
 }
 
+/* Whether model_add() would find ev late; the same test as there. */
+bool
+model_late(const struct model *m, const struct flow_event *ev)
+{
+	double	written = ev->written;
+
+	if (!usable_time(ev->start))
+		return true;
+	if (!usable_time(written) || written < ev->start)
+		written = ev->start;
+	return bucket_of(m, ev->start) < watermark_bucket(m) &&
+	    m->have_time && written < m->max_written - m->config.lateness;
+}
+
 /*
  * Take one counted RDP event: place it in its bucket unless that bucket is
  * final, count it, score the bucket if its distinct count rose, then move
@@ -1903,7 +1920,7 @@ model_add(struct model *m, const struct flow_event *ev, struct spike *out)
 	int			 spiked = 0;
 
 	m->stats.events++;
-	if (!usable_time(ev->start)) {
+	if (model_late(m, ev)) {
 		m->stats.late_records++;
 		return 0;
 	}
@@ -1911,17 +1928,11 @@ model_add(struct model *m, const struct flow_event *ev, struct spike *out)
 		written = ev->start;
 	index = bucket_of(m, ev->start);
 	watermark = watermark_bucket(m);
-	if (index < watermark) {
-		/* A long session is not late for being long: judged by when
-		   it could first be written, it joins the oldest open bucket,
-		   where it was still active. */
-		if (m->have_time &&
-		    written < m->max_written - m->config.lateness) {
-			m->stats.late_records++;
-			return 0;
-		}
+	/* A long session is not late for being long: judged by when it
+	   could first be written, it joins the oldest open bucket, where it
+	   was still active. */
+	if (index < watermark)
 		index = watermark;
-	}
 	start_learning(m, ev->start);
 	if (ev->id[0] != '\0' &&
 	    recent_seen(m, uid_key(ev), index, watermark)) {

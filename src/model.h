@@ -88,6 +88,9 @@ void		 model_free(struct model *);
 int		 model_add(struct model *, const struct flow_event *,
 		     struct spike *out);
 
+/* True when model_add() would take this event as a late record. */
+bool		 model_late(const struct model *, const struct flow_event *);
+
 /*
  * See a flow event that is not counted: it moves event time on (the
  * watermark, the start of the first learning) and changes nothing else.

@@ -406,6 +406,13 @@ config_entry(void *user, const char *section, const char *name,
 
 	if (load->failed)
 		return 0;
+	if (section != NULL && section[0] != '\0') {
+		snprintf(load->err, load->errlen, "%s: section [%s]: the "
+		    "file has no sections, put '%s' above it",
+		    load->opts->config, section, name);
+		load->failed = 1;
+		return 0;
+	}
 	for (lo = long_options; lo->name != NULL; lo++) {
 		if (strcmp(lo->name, name) != 0)
 			continue;
@@ -496,6 +503,17 @@ same_file(const char *a, const char *b)
 static int
 check_combination(struct options *o, char *err, size_t errlen)
 {
+	size_t	i;
+
+	for (i = 0; o->follow && i < o->npaths; i++) {
+		if (strcmp(o->paths[i], "-") == 0) {
+			snprintf(err, errlen, "'-' (stdin) cannot be "
+			    "followed: without --follow fanin reads stdin "
+			    "until it closes (tail -F FILE | fanin -), or "
+			    "give --follow the file");
+			return -1;
+		}
+	}
 	if (o->events != NULL && strcmp(o->events, "-") != 0 &&
 	    strcmp(o->output, "-") != 0 && same_file(o->events, o->output)) {
 		snprintf(err, errlen, "--output and --events name the same "
@@ -509,6 +527,24 @@ check_combination(struct options *o, char *err, size_t errlen)
 		return -1;
 	}
 	return 0;
+}
+
+/* True when arg is "--NAME=..." for a long option that takes no value. */
+static bool
+takes_no_value(const char *arg)
+{
+	size_t	len;
+	int	i;
+
+	if (strncmp(arg, "--", 2) != 0 || strchr(arg, '=') == NULL)
+		return false;
+	len = strcspn(arg + 2, "=");
+	for (i = 0; long_options[i].name != NULL; i++)
+		if (long_options[i].has_arg == no_argument &&
+		    strlen(long_options[i].name) == len &&
+		    strncmp(long_options[i].name, arg + 2, len) == 0)
+			return true;
+	return false;
 }
 
 /* Parse the command line (and the config file it names) into *o. */
@@ -538,6 +574,12 @@ options_parse(struct options *o, int argc, char **argv, char *err,
 			return 1;
 		}
 		if (c == '?' || c == ':') {
+			if (c == '?' && takes_no_value(argv[optind - 1])) {
+				snprintf(err, errlen, "option '%.*s' takes no "
+				    "value", (int)strcspn(argv[optind - 1],
+				    "="), argv[optind - 1]);
+				return -1;
+			}
 			snprintf(err, errlen, "%s option '%s'",
 			    c == '?' ? "unknown" : "missing value for",
 			    argv[optind - 1]);

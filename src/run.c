@@ -193,6 +193,7 @@ on_event(void *arg, struct input_file *f, struct flow_event *ev,
 	struct run_state	*rs = arg;
 	enum filter_verdict	 verdict;
 	struct spike		 sp;
+	bool			 late;
 
 	report_observe(rs->report, ev->start);
 	if (rs->progress != NULL && (++rs->events_seen & 8191) == 0 &&
@@ -202,13 +203,15 @@ on_event(void *arg, struct input_file *f, struct flow_event *ev,
 	verdict = filter_check(&rs->filter, ev);
 	if (verdict != FILTER_NOT_RDP)
 		f->stats.rdp_events++;
+	late = verdict == FILTER_COUNTED && model_late(rs->model, ev);
 	/* The event line goes first: an alert's checkpoint follows it. */
 	if (rs->events != NULL)
 		emit(rs, rs->events, ecs_event(ev,
-		    verdict == FILTER_COUNTED));
+		    verdict == FILTER_COUNTED && !late));
 	switch (verdict) {
 	case FILTER_COUNTED:
-		f->stats.counted++;
+		if (!late)
+			f->stats.counted++;
 		if (model_add(rs->model, ev, &sp) == 1) {
 			raise_alert(rs, &sp);
 			spike_clear(&sp);
@@ -581,9 +584,13 @@ reopen(struct run_state *rs)
 /* Reading                                                          */
 /* ---------------------------------------------------------------- */
 
-/* A file a replay has read: its first record and how far it got. */
+/*
+ * A file a replay has read: its first record, whether it was a log (one
+ * that was not is nobody's copy), and how far it got.
+ */
 struct replayed {
 	bool				 have;
+	bool				 log;
 	struct follow_fingerprint	 fp;
 	uint64_t			 reached;
 	uint64_t			 header_offset;
@@ -659,7 +666,10 @@ skip_copy(struct input_file **files, struct replayed *seen, size_t i)
 	size_t			 j, from = 0;
 	int			 fd;
 
-	if (f->is_stdin || (fd = open(f->path, O_RDONLY | O_CLOEXEC)) == -1)
+	/* A FIFO is never opened here: its data would be lost. */
+	if (f->is_stdin || stat(f->path, &st) == -1 || !S_ISREG(st.st_mode))
+		return;
+	if ((fd = open(f->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) == -1)
 		return;
 	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
 	    follow_fingerprint(fd, f->path, &seen[i].fp) == 1 &&
@@ -667,7 +677,8 @@ skip_copy(struct input_file **files, struct replayed *seen, size_t i)
 		seen[i].have = true;
 	close(fd);
 	for (j = 0; seen[i].have && j < i; j++) {
-		if (!seen[j].have || seen[j].fp.hash != seen[i].fp.hash ||
+		if (!seen[j].have || !seen[j].log ||
+		    seen[j].fp.hash != seen[i].fp.hash ||
 		    seen[j].reached <= best)
 			continue;
 		if ((got = repeated_prefix(files[j]->path, f->path,
@@ -707,6 +718,9 @@ read_inputs(struct run_state *rs, struct input_file **files, size_t n,
 		if (input_read(files[i], set, true, on_event, rs) != 0)
 			rc = 1;
 		seen[i].reached = input_offset(files[i]);
+		seen[i].log = !files[i]->stats.unrecognised &&
+		    !files[i]->stats.unreadable &&
+		    files[i]->stats.events > 0;
 		seen[i].header_offset = files[i]->header_offset;
 		rs->bytes_done += files[i]->stats.bytes_read;
 		input_close(files[i]);
@@ -821,6 +835,7 @@ run(const struct options *opts)
 	set.limits.rdp_port_count = opts->nports;
 	set.limits.every_event = opts->events != NULL;
 	set.stop = &stop_requested;
+	stream_stop_on(&stop_requested);
 	if (open_outputs(&rs) != 0 || restore(&rs, &saved) != 0)
 		goto out;
 

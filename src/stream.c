@@ -73,6 +73,22 @@
 #include "stream.h"
 #include "util.h"
 
+static volatile sig_atomic_t	*stop_flag;	/* stream_stop_on() */
+
+/* True when a wait a signal interrupted is to be given up. */
+static bool
+stop_now(void)
+{
+	return stop_flag != NULL && *stop_flag;
+}
+
+/* Give up interrupted waits once *flag is set; see stream.h. */
+void
+stream_stop_on(volatile sig_atomic_t *flag)
+{
+	stop_flag = flag;
+}
+
 /* Compressed bytes read at a time for gzip and for sniffing the magic. */
 #define GZIP_INPUT_SIZE	(64 * 1024)
 
@@ -188,7 +204,7 @@ stream_open(const char *path, char *err, size_t errlen)
 		return stream_new(STDIN_FILENO, "-", false);
 	do
 		fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	while (fd == -1 && errno == EINTR);
+	while (fd == -1 && errno == EINTR && !stop_now());
 	if (fd == -1) {
 		saved = errno;
 		snprintf(err, errlen, "file=%s cannot open: %s", path,
@@ -225,9 +241,9 @@ read_some(struct stream *s, void *buf, size_t len)
 		n = read(s->fd, buf, len);
 		if (n >= 0)
 			return n;
-		if (errno == EINTR)
+		if (errno == EINTR && !stop_now())
 			continue;
-		if (errno == EAGAIN || errno == EWOULDBLOCK)
+		if (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK)
 			return 0;
 		set_error(s, false, "read failed: %s", strerror(errno));
 		return -1;

@@ -17,6 +17,7 @@
 
 #include <stdint.h>
 #include <sys/types.h>
+#include <signal.h>
 
 enum stream_compression {
 	STREAM_PLAIN,
@@ -31,6 +32,13 @@ enum stream_status {
 };
 
 struct stream;
+
+/*
+ * Give up a wait in open() or read() that a signal interrupted when
+ * *flag is non-zero then (SIGTERM while a FIFO has no writer): open
+ * fails with EINTR, a read returns nothing for now.  NULL: always retry.
+ */
+void		 stream_stop_on(volatile sig_atomic_t *flag);
 
 /*
  * Open path ("-" for stdin) for reading.  Returns NULL on error with

@@ -184,6 +184,20 @@ for order in "conn.log conn.1.log.gz conn.2.log.zst conn.0.log.zst \
 	rm -f "$TMP/copies.ev" "$TMP/copies.al"
 done
 
+# Files that are not logs are nobody's copy: two JSON arrays of alerts
+# that start alike, and two identical licences, are each unrecognised.
+mkdir "$TMP/notlogs"
+printf '[\n{"a": 1},\n{"a": 2}\n]\n' > "$TMP/notlogs/one.json"
+printf '[\n{"a": 1},\n{"b": 3}\n]\n' | gzip -c > "$TMP/notlogs/two.json.gz"
+printf 'Copyright\n\nPermission is granted.\n' > "$TMP/notlogs/LICENSE"
+cp "$TMP/notlogs/LICENSE" "$TMP/notlogs/COPYING"
+"$FANIN" --stats -o /dev/null "$TMP/notlogs" 2> "$TMP/notlogs.err"
+check "not logs: four unrecognised, nothing rejected" "4 0" \
+    "$(stat_total unrecognised "$TMP/notlogs.err") $(stat_total rejected \
+    "$TMP/notlogs.err")"
+check "not logs: no copy found" 0 \
+    "$(grep -c 'nothing read twice' "$TMP/notlogs.err")"
+
 # Files that share only their first record are not copies: a second
 # log whose first row is the same and the rest differ is read whole.
 { head -n 1 "$TMP/copies.list"; awk 'BEGIN { OFS = "\t"

@@ -96,6 +96,19 @@ check "--max-ahead=0: no alert" 0 "$(wc -l < "$TMP/unbounded.alerts")"
 check "--max-ahead=0: the rest is late" yes \
     "$([ "$late" -gt 100 ] && echo yes || echo "$late")"
 
+# A late record did not reach the model: --events says counted false,
+# and --stats counts it as late, not as counted.
+"$FANIN" --stats --max-ahead=0 --events="$TMP/late.ev" -o /dev/null \
+    "$TMP/future.log" 2> "$TMP/late.err"
+check "late records: counted false in --events" "$late" \
+    "$(jq -r 'select(.destination.port == 3389 and .fanin.setup ==
+    "established" and (.fanin.counted | not)) | .event.id' \
+    "$TMP/late.ev" | wc -l | tr -d ' ')"
+check "late records: counted + late = established RDP events" \
+    "$(jq -r 'select(.destination.port == 3389 and .fanin.setup ==
+    "established") | .event.id' "$TMP/late.ev" | wc -l | tr -d ' ')" \
+    "$(($(stat_total counted "$TMP/late.err") + late))"
+
 # Random bytes, compressed and not.
 head -c 200000 /dev/urandom > "$TMP/random.bin"
 survive "random bytes" "$TMP/random.bin"
