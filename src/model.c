@@ -1160,12 +1160,61 @@ expected(const struct model *m, const struct destination *d, int64_t index,
 	return "population";
 }
 
-/* The score of count distinct sources against a mean and variance. */
-static unsigned
-score_count(uint64_t count, double mean, double variance)
+/*
+ * Bounds on the natural log of P(X >= k) in constant time, from the
+ * first term and the ratio of neighbouring terms, for k above the mode:
+ * there the terms only shrink, each by a ratio that moves monotonically
+ * from the first one towards its limit (0 for Poisson, q for the
+ * negative binomial), so the tail lies between the two geometric sums.
+ * Returns false when no bound is to be had (k at or below the mode).
+ */
+static bool
+log_tail_bounds(uint64_t k, double mean, double variance, double *lo,
+    double *hi)
 {
+	double	r = 0, q = 0, first, ratio, limit, a, b;
+	bool	poisson = variance <= mean * (1 + 1e-9);
+
+	if (!poisson) {
+		r = mean * mean / (variance - mean);
+		q = (variance - mean) / variance;
+		poisson = r > 1e8;
+	}
+	ratio = ratio_up((double)k, mean, r, q, poisson);
+	limit = poisson ? 0 : q;
+	if (k == 0 || !(ratio < 1))
+		return false;
+	first = log_term((double)k, mean, r, q, poisson);
+	a = -log1p(-fmin(ratio, limit));
+	b = -log1p(-fmax(ratio, limit));
+	*lo = first + a;
+	*hi = first + b;
+	return true;
+}
+
+/*
+ * The score of count distinct sources against a mean and variance, exact
+ * from threshold up.  The tail is not summed when its bounds settle the
+ * answer: both round to the same score (that score), or even the higher
+ * one is below threshold (the lower one, since only whether the count
+ * reaches the threshold matters then).  A flood of sources on a host
+ * with a wide, overdispersed level would otherwise sum a million terms
+ * for every new source.
+ */
+static unsigned
+score_count(uint64_t count, double mean, double variance, double threshold)
+{
+	double		lo, hi;
+	unsigned	most, least;
+
 	mean = fmax(mean, MEAN_FLOOR);
 	variance = fmax(variance, mean);
+	if (log_tail_bounds(count, mean, variance, &lo, &hi)) {
+		most = score_of(lo);
+		least = score_of(hi);
+		if (most == least || most < threshold)
+			return least;
+	}
 	return score_of(log_tail(count, mean, variance));
 }
 
@@ -1215,7 +1264,7 @@ straddle(const struct model *m, const struct destination *d,
 	pmean = fmax(pmean, MEAN_FLOOR);
 	mean = fmax(mean, MEAN_FLOOR);
 	return score_count(count, mean + pmean, fmax(variance, mean) +
-	    fmax(pvariance, pmean));
+	    fmax(pvariance, pmean), m->config.threshold);
 }
 
 /*
@@ -1244,7 +1293,8 @@ judge(const struct model *m, const struct destination *d,
 	}
 	*typical = mean;
 	if (count >= floor)
-		score = score_count(count, mean, variance);
+		score = score_count(count, mean, variance,
+		    m->config.threshold);
 	if (prev != NULL && both_count >= floor &&
 	    (both = straddle(m, d, prev, b, both_count)) > score) {
 		score = both;
@@ -1994,11 +2044,13 @@ band_of(const struct model *m, double mean, double variance)
 
 	if (m->config.threshold <= 0)
 		return m->config.min_sources > 0 ? m->config.min_sources : 1;
-	if (score_count(hi, mean, variance) < m->config.threshold)
+	if (score_count(hi, mean, variance, m->config.threshold) <
+	    m->config.threshold)
 		return INFINITY;
 	while (lo < hi) {
 		mid = lo + (hi - lo) / 2;
-		if (score_count(mid, mean, variance) >= m->config.threshold)
+		if (score_count(mid, mean, variance, m->config.threshold) >=
+		    m->config.threshold)
 			hi = mid;
 		else
 			lo = mid + 1;
