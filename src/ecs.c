@@ -618,20 +618,52 @@ put_group(json_t *object, const char *key, json_t *group)
 	put(object, key, group);
 }
 
+/*
+ * The ECS network.protocol of a Zeek or eve service, which may list
+ * several ("ssl,rdp", "ssl,http"): rdp when it is one of them, else the
+ * first.  Sets *len to the length of the name in service.
+ */
+static const char *
+protocol_of(const char *service, size_t size, size_t *len)
+{
+	const char	*p = service, *end = service + strnlen(service, size);
+	size_t		 n;
+
+	while (p < end) {
+		n = strcspn(p, ",");
+		if (p + n > end)
+			n = (size_t)(end - p);
+		if (n == 3 && strncasecmp(p, "rdp", 3) == 0) {
+			*len = 3;
+			return p;
+		}
+		p += n + 1;
+	}
+	*len = strcspn(service, ",");
+	if (service + *len > end)
+		*len = (size_t)(end - service);
+	return service;
+}
+
 /* See ecs.h. */
 char *
 ecs_event(const struct flow_event *flow, bool counted)
 {
 	json_t	*document = new_object();
-	json_t	*network = new_object(), *fanin = new_object();
-	bool	 icmp = is_icmp(flow->transport);
+	json_t		*network = new_object(), *fanin = new_object();
+	bool		 icmp = is_icmp(flow->transport);
+	const char	*protocol;
+	size_t		 protocol_len;
 
 	put_log_text(network, "transport", flow->transport,
 	    sizeof flow->transport, true);
-	put_log_text(network, "protocol", flow->service,
-	    sizeof flow->service, true);
+	protocol = protocol_of(flow->service, sizeof flow->service,
+	    &protocol_len);
+	put_log_text(network, "protocol", protocol, protocol_len, true);
 
 	put(fanin, "counted", json_boolean(counted));
+	put_log_text(fanin, "service", flow->service, sizeof flow->service,
+	    false);
 	put_log_text(fanin, "state", flow->state, sizeof flow->state,
 	    false);
 	put(fanin, "setup", json_string(setup_name(flow->setup)));

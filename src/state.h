@@ -47,11 +47,11 @@ struct state {
 
 /*
  * Read the state at path into *out (zeroed first).  Returns 0 when read,
- * 1 when there is no file at path (a first run; *out stays empty), or -1
- * with a message in err naming the file and the fault: a symlink, a
- * header that is not fanin's, a checksum that does not match, a body
- * that is not the JSON described above.  The caller frees *out with
- * state_clear() in every case.
+ * 1 when there is no file at path or an empty one (a first run; *out
+ * stays empty), or -1 with a message in err naming the file and the
+ * fault: a symlink, a header that is not fanin's, a checksum that does
+ * not match, a body that is not the JSON described above.  The caller
+ * frees *out with state_clear() in every case.
  */
 int	 state_load(const char *path, struct state *out, char *err,
 	     size_t errlen);

@@ -733,6 +733,32 @@ test_event_datasets(void **state)
 	}
 }
 
+/* network.protocol: rdp when a service list names it, else the first. */
+static void
+test_event_protocol(void **state)
+{
+	static const char	*cases[][2] = {
+		{ "ssl,http", "ssl" }, { "SSL,RDP", "rdp" },
+		{ "ssl,rdp,x", "rdp" }, { "http", "http" }, { ",ssl", NULL },
+	};
+	struct flow_event	 flow;
+	json_t			*doc;
+	size_t			 i;
+
+	for (i = 0; i < sizeof cases / sizeof *cases; i++) {
+		make_flow(&flow, FLOW_ZEEK_CONN);
+		snprintf(flow.service, sizeof flow.service, "%s",
+		    cases[i][0]);
+		doc = validate(ecs_event(&flow, true));
+		if (cases[i][1] == NULL)
+			assert_null(get(doc, "network.protocol"));
+		else
+			assert_string_equal(get_string(doc,
+			    "network.protocol"), cases[i][1]);
+		json_decref(doc);
+	}
+}
+
 /* ICMP on IPv6: no ports, even when a decoder left type and code. */
 static void
 test_event_icmp(void **state)
@@ -794,7 +820,7 @@ test_event_sparse(void **state)
 	json_decref(doc);
 }
 
-/* Zeek services are written as given, lowercased: "SSL,RDP". */
+/* A Zeek service list is one protocol, lowercased: "SSL,RDP" is rdp. */
 static void
 test_event_service_lowercased(void **state)
 {
@@ -805,7 +831,7 @@ test_event_service_lowercased(void **state)
 	strcpy(flow.service, "SSL,RDP");
 	strcpy(flow.state, "RSTO");
 	doc = validate(ecs_event(&flow, true));
-	assert_string_equal(get_string(doc, "network.protocol"), "ssl,rdp");
+	assert_string_equal(get_string(doc, "network.protocol"), "rdp");
 	assert_string_equal(get_string(doc, "fanin.state"), "RSTO");
 	json_decref(doc);
 }
@@ -872,8 +898,8 @@ test_event_line(void **state)
 	    "\"destination\":{\"ip\":\"203.0.113.5\",\"port\":3389},"
 	    "\"source\":{\"ip\":\"198.51.100.10\",\"port\":49152},"
 	    "\"network\":{\"transport\":\"tcp\",\"protocol\":\"rdp\"},"
-	    "\"fanin\":{\"counted\":true,\"state\":\"SF\","
-	    "\"setup\":\"established\"}}");
+	    "\"fanin\":{\"counted\":true,\"service\":\"rdp\","
+	    "\"state\":\"SF\",\"setup\":\"established\"}}");
 	free(line);
 }
 
@@ -918,6 +944,7 @@ main(void)
 		cmocka_unit_test(test_alert_message_next_day),
 		cmocka_unit_test(test_alert_typical_not_finite),
 		cmocka_unit_test(test_event_datasets),
+		cmocka_unit_test(test_event_protocol),
 		cmocka_unit_test(test_event_icmp),
 		cmocka_unit_test(test_event_sparse),
 		cmocka_unit_test(test_event_service_lowercased),

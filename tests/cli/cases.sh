@@ -48,8 +48,12 @@ check "13 field count: the row without destination rejected" 1 \
     "$(stat_total rejected "$TMP/fields.st")"
 
 run_case sentinels "$C/15-zeek-tsv-sentinels/conn.log"
-check "15 sentinels: service per row" \
+check "15 sentinels: service per row, as written" \
     '-|ssl,http|(empty)|-|rdp\tx' \
+    "$(jq -r '.fanin.service // "-"' "$TMP/sentinels.ev" |
+    sed 's/\t/\\t/' | tr '\n' '|' | sed 's/|$//')"
+check "15 sentinels: network.protocol, one name" \
+    '-|ssl|(empty)|-|rdp\tx' \
     "$(jq -r '.network.protocol // "-"' "$TMP/sentinels.ev" |
     sed 's/\t/\\t/' | tr '\n' '|' | sed 's/|$//')"
 

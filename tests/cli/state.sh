@@ -65,6 +65,13 @@ else
 	echo "# 04 skipped: no xxh64sum (Debian package xxhash)"
 fi
 
+# An empty state file (made by hand, to be filled) is a first run.
+: > "$TMP/empty.state"
+"$FANIN" --state="$TMP/empty.state" -o /dev/null \
+    "$C/07-rotated-compressed-duplicate/live" 2>/dev/null
+check "empty state: a first run, exit 0, state written" "0 fanin-state" \
+    "$? $(head -c 11 "$TMP/empty.state")"
+
 # A damaged state is refused with a message, exit 1.
 printf 'fanin-state 1 xxh64=0000000000000000\n{"version":1,"files":[]}' \
     > "$TMP/bad.state"
