@@ -15,6 +15,33 @@ trap 'rm -rf "$TMP"' EXIT
 FAILED=0
 CHECKS=0
 
+# FANIN_VALGRIND, when set, is a valgrind command line (make
+# check-valgrind sets it): every run of $FANIN goes through it, each
+# process logging to its own file so the messages the tests read are
+# untouched, and finish fails on any log whose error summary is not 0.
+if [ -n "${FANIN_VALGRIND:-}" ]; then
+	mkdir "$TMP/valgrind"
+	printf '#!/bin/sh\nexec %s --log-file="%s/%%p.log" "%s" "$@"\n' \
+	    "$FANIN_VALGRIND" "$TMP/valgrind" "$FANIN" > "$TMP/fanin"
+	chmod +x "$TMP/fanin"
+	FANIN=$TMP/fanin
+fi
+
+# under_valgrind: true when $FANIN runs under valgrind.
+under_valgrind() {
+	[ -n "${FANIN_VALGRIND:-}" ]
+}
+
+# valgrind_errors: the logs of runs that ended with errors or definite
+# leaks (a run killed by SIGKILL writes no summary and is not counted).
+valgrind_errors() {
+	for log in "$TMP"/valgrind/*.log; do
+		[ -f "$log" ] || continue
+		grep -q 'ERROR SUMMARY: ' "$log" || continue
+		grep -q 'ERROR SUMMARY: 0 errors' "$log" || echo "$log"
+	done
+}
+
 # Skip the whole script (automake's 77) when ../shared is not there.
 need_shared() {
 	[ -d "$SHARED/cases" ] || { echo "SKIP: no $SHARED"; exit 77; }
@@ -33,6 +60,15 @@ check() {
 
 # finish: exit with the tally.
 finish() {
+	if under_valgrind && [ -n "$(ls "$TMP/valgrind")" ]; then
+		bad=$(valgrind_errors)
+		for log in $bad; do
+			cat "$log"
+		done
+		runs=$(ls "$TMP/valgrind" | wc -l | tr -d ' ')
+		check "valgrind: $runs runs, none with errors or definite leaks" \
+		    0 "$(echo "$bad" | grep -c .)"
+	fi
 	echo "$((CHECKS - FAILED)) passed, $FAILED failed"
 	[ "$FAILED" = 0 ]
 }
