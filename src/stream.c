@@ -202,9 +202,10 @@ stream_open(const char *path, char *err, size_t errlen)
 
 	if (strcmp(path, "-") == 0)
 		return stream_new(STDIN_FILENO, "-", false);
-	do
+	errno = EINTR;
+	fd = -1;
+	while (fd == -1 && errno == EINTR && !stop_now())
 		fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	while (fd == -1 && errno == EINTR && !stop_now());
 	if (fd == -1) {
 		saved = errno;
 		snprintf(err, errlen, "file=%s cannot open: %s", path,

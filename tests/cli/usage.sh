@@ -57,20 +57,23 @@ for try in 1 2 3 4 5; do
 done
 check "named pipe: same alert as the file, five times" 5 "$ok"
 
-# SIGTERM while a named pipe has no writer ends the wait.
-"$FANIN" -o /dev/null "$TMP/pipe" 2>/dev/null &
-pid=$!
-sleep 0.3
-kill -TERM "$pid"
-i=0
-while kill -0 "$pid" 2>/dev/null && [ $i -lt 50 ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
-check "named pipe without a writer: SIGTERM ends fanin" gone \
-    "$(kill -0 "$pid" 2>/dev/null && echo running || echo gone)"
-kill -KILL "$pid" 2>/dev/null
-wait "$pid" 2>/dev/null
+# SIGTERM while a named pipe has no writer ends the wait.  (valgrind
+# restarts the interrupted open, so this runs natively only.)
+if ! under_valgrind; then
+	"$FANIN" -o /dev/null "$TMP/pipe" 2>/dev/null &
+	pid=$!
+	sleep 0.3
+	kill -TERM "$pid"
+	i=0
+	while kill -0 "$pid" 2>/dev/null && [ $i -lt 50 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	check "named pipe without a writer: SIGTERM ends fanin" gone \
+	    "$(kill -0 "$pid" 2>/dev/null && echo running || echo gone)"
+	kill -KILL "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+fi
 
 # A config file has no sections; a comment after a value takes ";".
 printf 'threshold = 0 ; fixed mode\n[extra]\nmin-sources = 3\n' \
