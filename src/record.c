@@ -30,14 +30,21 @@
  * Most lines of a replay are not RDP, and of those only the times count
  * (they move event time on).  Unless every event is wanted (--events),
  * a JSON line whose bytes hold none of the RDP ports as digits, no "rdp"
- * in any case and no backslash is read by eve_flow_times() or
- * zeek_json_conn_times() for its times alone, with no JSON tree built;
- * they answer "unsure" at any doubt and the line is then parsed.  The
- * byte test can only say "maybe" too often, never too rarely, so an RDP
- * line is always parsed.  What this gives up: a line so skipped is not
- * checked as JSON or for its addresses, so a malformed non-RDP line is
- * not counted as rejected.  On the benchmark's files (contrib/bench) it
- * makes Zeek JSON about five times and eve.json about six times faster.
+ * in any case and no backslash (rdp_text.c, sixteen bytes at a time) is
+ * read by eve_flow_times() or zeek_json_conn_times() for its times
+ * alone, with no JSON tree built; they answer "unsure" at any doubt and
+ * the line is then decoded whole.  The byte test can only say "maybe"
+ * too often, never too rarely, so an RDP line is always decoded whole.
+ * What this gives up: a line so skipped is not checked as JSON or for
+ * its addresses, so a malformed non-RDP line is not counted as rejected.
+ *
+ * Decoding whole does not always take jansson either: a Zeek JSON line
+ * that is plain (record_json_plain(): one flat object of ASCII strings
+ * without escapes, literals and short numbers, which jansson would
+ * accept and read exactly as the raw scan does) is decoded from its
+ * scanned fields by zeek_json_decode_raw(), which follows
+ * zeek_json_decode() step by step.  Any other line is parsed.  The unit
+ * tests and fuzz_json hold the two decoders to the same results.
  *
  * Reasons for a rejected line are fixed strings counted by --stats:
  * "bad-json" here, the field reasons from the decoders, and for an input
@@ -54,6 +61,7 @@
 #include <jansson.h>
 
 #include "eve.h"
+#include "rdp_text.h"
 #include "record.h"
 #include "util.h"
 #include "zeek_json.h"
@@ -62,46 +70,16 @@
 /* Nesting allowed when the caller gives no limit; eve needs about five. */
 #define DEFAULT_JSON_DEPTH	64
 
-/* RDP ports looked for as text in a JSON line before it is parsed. */
-#define PORT_TEXTS_MAX		64
-
 /* The decoding state of one input. */
 struct record_decoder {
 	enum record_format	 format;
 	unsigned		 max_json_depth;
 	struct record_limits	 limits;
 	bool			 times_only;	/* see record.h */
-	char			 port_text[PORT_TEXTS_MAX][8];
-	size_t			 port_text_len[PORT_TEXTS_MAX];
-	size_t			 port_texts;
+	struct rdp_text		 rdp_text;	/* what may be RDP */
 	struct zeek_tsv		*tsv;	/* made at the first '#' line
 					   or TSV row */
 };
-
-/*
- * Write the RDP ports as the digits a JSON line would hold.  With more
- * ports than fit, or none, every line is parsed whole.
- */
-static void
-set_port_texts(struct record_decoder *decoder,
-    const struct record_limits *limits)
-{
-	size_t	i;
-	int	n;
-
-	if (limits->every_event || limits->rdp_port_count == 0 ||
-	    limits->rdp_port_count > PORT_TEXTS_MAX)
-		return;
-	for (i = 0; i < limits->rdp_port_count; i++) {
-		n = snprintf(decoder->port_text[i],
-		    sizeof decoder->port_text[i], "%d", limits->rdp_ports[i]);
-		if (n < 0 || (size_t)n >= sizeof decoder->port_text[i])
-			return;
-		decoder->port_text_len[i] = (size_t)n;
-	}
-	decoder->port_texts = limits->rdp_port_count;
-	decoder->times_only = true;
-}
 
 /* A decoder that has not yet seen its input's format. */
 struct record_decoder *
@@ -115,7 +93,10 @@ record_decoder_new(const struct record_limits *limits)
 		decoder->limits = *limits;
 		if (limits->max_json_depth > 0)
 			decoder->max_json_depth = limits->max_json_depth;
-		set_port_texts(decoder, limits);
+		/* With too many ports, or none, every line is parsed. */
+		decoder->times_only = !limits->every_event &&
+		    rdp_text_init(&decoder->rdp_text, limits->rdp_ports,
+		    limits->rdp_port_count) == 0;
 	}
 	return decoder;
 }
@@ -215,82 +196,22 @@ json_too_deep(const char *line, size_t len, unsigned max)
 	return false;
 }
 
-/* True when some byte of the word x is zero (the classic bit trick). */
-static inline bool
-word_has_zero(uint64_t x)
-{
-	return ((x - 0x0101010101010101ULL) & ~x & 0x8080808080808080ULL) != 0;
-}
-
-/*
- * True when the bytes from i hold a backslash or "rdp" in any case.  A
- * word of eight bytes at a time is folded to lower case (a byte OR 0x20)
- * and tested for 'd' and for '|', which is what a backslash folds to;
- * only a word with such a byte is looked at byte by byte.
- */
-static bool
-has_escape_or_rdp(const char *line, size_t len)
-{
-	const uint64_t	 fold = 0x2020202020202020ULL;
-	const uint64_t	 d = 0x6464646464646464ULL;
-	const uint64_t	 bar = 0x7c7c7c7c7c7c7c7cULL;
-	uint64_t	 word;
-	size_t		 i = 0, j, stop;
-
-	while (i < len) {
-		if (i + 8 <= len) {
-			memcpy(&word, line + i, 8);
-			word |= fold;
-			if (!word_has_zero(word ^ d) &&
-			    !word_has_zero(word ^ bar)) {
-				i += 8;
-				continue;
-			}
-			stop = i + 8;
-		} else
-			stop = len;
-		for (j = i; j < stop; j++) {
-			if (line[j] == '\\')
-				return true;
-			if ((line[j] | 0x20) == 'd' && j > 0 && j + 1 < len &&
-			    (line[j - 1] | 0x20) == 'r' &&
-			    (line[j + 1] | 0x20) == 'p')
-				return true;
-		}
-		i = stop;
-	}
-	return false;
-}
-
-/*
- * True when a JSON line's bytes may hold an RDP record: one of the ports
- * as digits (anywhere: a false hit only costs a parse), "rdp" in any
- * case, or a backslash, behind which an escape could spell either.
- */
-static bool
-json_may_be_rdp(const struct record_decoder *decoder, const char *line,
-    size_t len)
-{
-	size_t	i;
-
-	if (has_escape_or_rdp(line, len))
-		return true;
-	for (i = 0; i < decoder->port_texts; i++)
-		if (memmem(line, len, decoder->port_text[i],
-		    decoder->port_text_len[i]) != NULL)
-			return true;
-	return false;
-}
-
 /* Skip blanks from p; returns the first other byte's position. */
 static const char *
 skip_blanks(const char *p, const char *end)
 {
-	while (p < end && (*p == ' ' || *p == '\t' || *p == '\r' ||
-	    *p == '\n'))
+	/* Every blank is at most a space: most calls end at this test. */
+	while (p < end && (unsigned char)*p <= ' ' && (*p == ' ' ||
+	    *p == '\t' || *p == '\r' || *p == '\n'))
 		p++;
 	return p;
 }
+
+/* The bytes that end a bare JSON value (number or literal). */
+static const bool	ends_bare_value[256] = {
+	[','] = true, ['}'] = true, [']'] = true, [' '] = true,
+	['\t'] = true, ['\r'] = true, ['\n'] = true
+};
 
 /* Find a key's raw value without parsing; see record.h. */
 enum record_json_kind
@@ -361,7 +282,8 @@ note_field(struct record_json_field *fields, size_t count, const char *key,
 	size_t	 i;
 
 	for (i = 0; i < count; i++) {
-		if (fields[i].key_len != key_len ||
+		if (fields[i].key_len != key_len || (key_len > 0 &&
+		    fields[i].key[0] != key[0]) ||
 		    memcmp(fields[i].key, key, key_len) != 0)
 			continue;
 		if (fields[i].kind != RECORD_JSON_ABSENT)
@@ -380,9 +302,16 @@ record_json_fields(const char *line, size_t len,
 	const char		*end = line + len, *p, *key, *close, *value;
 	size_t			 key_len, i;
 	enum record_json_kind	 kind;
+	uint64_t		 wanted_first[4] = { 0 };
+	unsigned		 first;
 
-	for (i = 0; i < count; i++)
+	/* A bit for the first byte of each wanted key (0 for ""). */
+	for (i = 0; i < count; i++) {
 		fields[i].kind = RECORD_JSON_ABSENT;
+		first = fields[i].key_len > 0 ?
+		    (unsigned char)fields[i].key[0] : 0;
+		wanted_first[first / 64] |= 1ULL << (first % 64);
+	}
 	p = skip_blanks(line, end);
 	if (p == end || *p++ != '{')
 		return -1;
@@ -415,16 +344,17 @@ record_json_fields(const char *line, size_t len,
 				return -1;
 			kind = RECORD_JSON_UNSURE;
 		} else {
-			while (p < end && *p != ',' && *p != '}' &&
-			    *p != ']' && *p != ' ' && *p != '\t' &&
-			    *p != '\r' && *p != '\n')
+			while (p < end && !ends_bare_value[(unsigned char)*p])
 				p++;
 			if (p == value)
 				return -1;
 			kind = RECORD_JSON_OTHER;
 		}
-		note_field(fields, count, key, key_len, kind, value,
-		    (size_t)(p - value) - (kind == RECORD_JSON_STRING));
+		first = key_len > 0 ? (unsigned char)key[0] : 0;
+		if (wanted_first[first / 64] & (1ULL << (first % 64)))
+			note_field(fields, count, key, key_len, kind, value,
+			    (size_t)(p - value) -
+			    (kind == RECORD_JSON_STRING));
 		p = skip_blanks(p, end);
 		if (p == end)
 			return -1;
@@ -436,56 +366,183 @@ record_json_fields(const char *line, size_t len,
 	}
 }
 
-/* Length of the run of decimal digits at the front of p. */
+/*
+ * Length of the run of decimal digits at the front of p, each also added
+ * to *mantissa while *digits, which counts them all, stays below 20 (so
+ * the sum cannot overflow; past that *mantissa is of no use).
+ */
 static size_t
-digit_run(const char *p, const char *end)
+digit_run(const char *p, const char *end, uint64_t *mantissa,
+    size_t *digits)
 {
 	const char	*start = p;
+	unsigned	 digit;
 
-	while (p < end && *p >= '0' && *p <= '9')
+	while (p < end && (digit = (unsigned)(unsigned char)*p - '0') <= 9) {
+		if (++*digits < 20)
+			*mantissa = *mantissa * 10 + digit;
 		p++;
+	}
 	return (size_t)(p - start);
 }
 
-/* Read a plain JSON number as jansson would; see record.h. */
+/* Powers of ten that a double holds exactly, for record_json_number(). */
+static const double	exact_powers_of_ten[] = {
+	1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+	1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22
+};
+
+/* Integers up to this are exact in a double. */
+#define EXACT_INTEGER_MAX	9007199254740992ULL	/* 2^53 */
+
+/*
+ * Read a plain JSON number as jansson would; see record.h.  Without an
+ * exponent, with at most 19 digits forming an integer no larger than 2^53
+ * and at most 22 of them after the point, the digits and the power of ten
+ * are both exact doubles and one division rounds correctly: the value
+ * strtod gives (timestamp.c relies on the same), at a fraction of its
+ * cost.  Every other number goes to strtod.
+ */
 int
 record_json_number(const char *text, size_t len, double *out)
 {
 	const char	*p = text, *end = text + len;
 	char		 buf[40];
-	size_t		 n;
-	bool		 integer = true;
+	size_t		 n, digits = 0, fraction = 0, exponent_digits = 0;
+	uint64_t	 mantissa = 0, exponent = 0;
+	bool		 integer = true, negative = false, exact = true;
 
 	if (len == 0 || len >= sizeof buf)
 		return -1;
-	if (*p == '-')
+	if (*p == '-') {
+		negative = true;
 		p++;
-	n = digit_run(p, end);
+	}
+	n = digit_run(p, end, &mantissa, &digits);
 	if (n == 0 || (n > 1 && *p == '0'))
 		return -1;
 	p += n;
 	if (p < end && *p == '.') {
 		integer = false;
-		if ((n = digit_run(p + 1, end)) == 0)
+		if ((fraction = digit_run(p + 1, end, &mantissa,
+		    &digits)) == 0)
 			return -1;
-		p += 1 + n;
+		p += 1 + fraction;
 	}
 	if (p < end && (*p == 'e' || *p == 'E')) {
-		integer = false;
+		integer = exact = false;
 		p++;
 		if (p < end && (*p == '+' || *p == '-'))
 			p++;
-		if ((n = digit_run(p, end)) == 0)
+		if ((n = digit_run(p, end, &exponent, &exponent_digits)) == 0)
 			return -1;
 		p += n;
 	}
 	/* jansson refuses integers past long long; leave those to it. */
 	if (p != end || (integer && len > 18))
 		return -1;
+	if (exact && digits <= 19 && mantissa <= EXACT_INTEGER_MAX) {
+		*out = (double)mantissa / exact_powers_of_ten[fraction];
+		/* jansson reads the integer -0 as 0, a real -0.0 as -0.0. */
+		if (negative && !(integer && mantissa == 0))
+			*out = -*out;
+		return 0;
+	}
 	memcpy(buf, text, len);
 	buf[len] = '\0';
 	*out = strtod(buf, NULL);
 	return 0;
+}
+
+/* Past a string's text from just after its opening quote; see below. */
+static const char *
+plain_string_end(const char *p, const char *end)
+{
+	for (; p < end; p++) {
+		if (*p == '"')
+			return p;
+		if ((unsigned char)*p < 0x20 || (unsigned char)*p > 0x7e ||
+		    *p == '\\')
+			return NULL;
+	}
+	return NULL;
+}
+
+/*
+ * True when a bare value is one jansson reads, and reads as plainly as
+ * record_json_number() does: a literal, or a number with at most 18
+ * digits before any point and no exponent, shorter than 40 bytes (so it
+ * can neither overflow nor be too long for record_json_number()).
+ */
+static bool
+plain_bare_value(const char *p, size_t len)
+{
+	size_t	i = 0, whole;
+
+	if ((len == 4 && (memcmp(p, "true", 4) == 0 ||
+	    memcmp(p, "null", 4) == 0)) ||
+	    (len == 5 && memcmp(p, "false", 5) == 0))
+		return true;
+	if (len >= 40)
+		return false;
+	if (i < len && p[i] == '-')
+		i++;
+	for (whole = i; i < len && p[i] >= '0' && p[i] <= '9'; i++)
+		;
+	whole = i - whole;
+	if (whole == 0 || whole > 18 || (whole > 1 && p[i - whole] == '0'))
+		return false;
+	if (i < len && p[i] == '.') {
+		if (++i == len)
+			return false;
+		while (i < len && p[i] >= '0' && p[i] <= '9')
+			i++;
+	}
+	return i == len;
+}
+
+/* Whether a line is one plain flat JSON object; see record.h. */
+bool
+record_json_plain(const char *line, size_t len)
+{
+	const char	*end = line + len, *p, *value;
+
+	p = skip_blanks(line, end);
+	if (p == end || *p++ != '{')
+		return false;
+	p = skip_blanks(p, end);
+	if (p < end && *p == '}')
+		return skip_blanks(p + 1, end) == end;
+	for (;;) {
+		if (p == end || *p != '"' ||
+		    (p = plain_string_end(p + 1, end)) == NULL)
+			return false;
+		p = skip_blanks(p + 1, end);
+		if (p == end || *p != ':')
+			return false;
+		p = skip_blanks(p + 1, end);
+		if (p == end)
+			return false;
+		if (*p == '"') {
+			if ((p = plain_string_end(p + 1, end)) == NULL)
+				return false;
+			p++;
+		} else {
+			for (value = p; p < end &&
+			    !ends_bare_value[(unsigned char)*p]; p++)
+				;
+			if (!plain_bare_value(value, (size_t)(p - value)))
+				return false;
+		}
+		p = skip_blanks(p, end);
+		if (p == end)
+			return false;
+		if (*p == '}')
+			return skip_blanks(p + 1, end) == end;
+		if (*p++ != ',')
+			return false;
+		p = skip_blanks(p, end);
+	}
 }
 
 /*
@@ -553,7 +610,8 @@ decode_json(struct record_decoder *decoder, const char *line, size_t len,
 
 	if (decoder->format == RECORD_EVE && !eve_worth_parsing(line, len))
 		return RECORD_SKIP;
-	if (decoder->times_only && !json_may_be_rdp(decoder, line, len)) {
+	if (decoder->times_only &&
+	    !rdp_text_may_match(&decoder->rdp_text, line, len)) {
 		/* Only its times can matter (record.h): try without jansson. */
 		if (decoder->format == RECORD_EVE &&
 		    eve_flow_times(line, len, event) == 0)
@@ -562,6 +620,10 @@ decode_json(struct record_decoder *decoder, const char *line, size_t len,
 		    zeek_json_conn_times(line, len, event) == 0)
 			return RECORD_EVENT;
 	}
+	/* A plain Zeek line is read whole without jansson (record.h). */
+	if (decoder->format == RECORD_ZEEK_JSON &&
+	    zeek_json_decode_raw(line, len, event, &result, reason) == 0)
+		return result;
 	if (memchr(line, '\0', len) != NULL ||
 	    json_too_deep(line, len, decoder->max_json_depth))
 		goto bad;

@@ -130,6 +130,15 @@ int			 record_json_fields(const char *line, size_t len,
 			     struct record_json_field *fields, size_t count);
 
 /*
+ * True when the line is one flat JSON object that jansson would accept
+ * and whose every value record_json_fields() gives exactly: strings of
+ * printable ASCII without a backslash, literals, and numbers with at most
+ * 18 digits before any point and no exponent; no nested value, no other
+ * byte.  A decoder may then read the record from the fields alone.
+ */
+bool			 record_json_plain(const char *line, size_t len);
+
+/*
  * Read a JSON number as jansson would (strtod; integers of up to 18
  * digits) from len bytes.  Returns 0, or -1 when the text is not a plain
  * JSON number.

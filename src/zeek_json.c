@@ -337,6 +337,291 @@ zeek_json_conn_times(const char *line, size_t len, struct flow_event *event)
 	return 0;
 }
 
+/* The keys the raw decoding of a whole record reads. */
+enum whole_key {
+	WHOLE_PATH,
+	WHOLE_STREAM,
+	WHOLE_CONN_STATE,
+	WHOLE_PROTO,
+	WHOLE_COOKIE,
+	WHOLE_SECURITY_PROTOCOL,
+	WHOLE_RESULT,
+	WHOLE_TS,
+	WHOLE_ORIG_H,
+	WHOLE_ORIG_H_UNDERSCORED,
+	WHOLE_RESP_H,
+	WHOLE_RESP_H_UNDERSCORED,
+	WHOLE_ORIG_P,
+	WHOLE_ORIG_P_UNDERSCORED,
+	WHOLE_RESP_P,
+	WHOLE_RESP_P_UNDERSCORED,
+	WHOLE_UID,
+	WHOLE_SERVICE,
+	WHOLE_DURATION,
+	WHOLE_ORIG_PKTS,
+	WHOLE_RESP_PKTS,
+	WHOLE_ORIG_BYTES,
+	WHOLE_RESP_BYTES,
+	WHOLE_KEYS
+};
+
+/* A scanned field as get() would give it: NULL for missing, null, "". */
+static const struct record_json_field *
+raw_get(const struct record_json_field *field)
+{
+	if (field->kind == RECORD_JSON_ABSENT)
+		return NULL;
+	if (field->kind == RECORD_JSON_OTHER && field->value_len == 4 &&
+	    memcmp(field->value, "null", 4) == 0)
+		return NULL;
+	if (field->kind == RECORD_JSON_STRING && field->value_len == 0)
+		return NULL;
+	return field;
+}
+
+/* The dotted field or, when it is unset, the underscored one. */
+static const struct record_json_field *
+raw_get_scoped(const struct record_json_field *dotted,
+    const struct record_json_field *underscored)
+{
+	const struct record_json_field	*field = raw_get(dotted);
+
+	return field != NULL ? field : raw_get(underscored);
+}
+
+/* True when a scanned field is a string (a set one, from raw_get()). */
+static bool
+raw_is_string(const struct record_json_field *field)
+{
+	return field != NULL && field->kind == RECORD_JSON_STRING;
+}
+
+/* True when a scanned field is a number (a plain line has no other). */
+static bool
+raw_is_number(const struct record_json_field *field)
+{
+	return field != NULL && field->kind == RECORD_JSON_OTHER &&
+	    (field->value[0] == '-' ||
+	    (field->value[0] >= '0' && field->value[0] <= '9'));
+}
+
+/* As copy_text(), from a scanned field. */
+static void
+raw_copy_text(char *buf, size_t size, const struct record_json_field *field)
+{
+	size_t	 len = 0;
+
+	if (raw_is_string(field)) {
+		len = utf8_cut(field->value, field->value_len, size - 1);
+		memcpy(buf, field->value, len);
+	}
+	buf[len] = '\0';
+}
+
+/* As counter(), from a scanned field present or not. */
+static uint64_t
+raw_counter(const struct record_json_field *field)
+{
+	double	v = 0;
+
+	if (raw_is_number(field) &&
+	    record_json_number(field->value, field->value_len, &v) != 0)
+		v = 0;
+	return v > 0 && v < 1e18 ? (uint64_t)v : 0;
+}
+
+/* As record_json_port(), from a scanned field or NULL. */
+static int
+raw_port(const struct record_json_field *field, int *port)
+{
+	double	number;
+
+	*port = FLOW_NO_PORT;
+	if (field == NULL)
+		return 0;
+	if (!raw_is_number(field) ||
+	    memchr(field->value, '.', field->value_len) != NULL ||
+	    record_json_number(field->value, field->value_len, &number) != 0)
+		return -1;
+	if (number < 0 || number > 65535)
+		return -1;
+	*port = (int)number;
+	return 0;
+}
+
+/* As which_log(), from the scanned fields. */
+static enum zeek_log
+raw_which_log(const struct record_json_field *f)
+{
+	const struct record_json_field	*path;
+
+	path = raw_get(&f[WHOLE_PATH]);
+	if (!raw_is_string(path))
+		path = raw_get(&f[WHOLE_STREAM]);
+	if (raw_is_string(path)) {
+		if (path->value_len == 4 && memcmp(path->value, "conn", 4) == 0)
+			return ZEEK_LOG_CONN;
+		if (path->value_len == 3 && memcmp(path->value, "rdp", 3) == 0)
+			return ZEEK_LOG_RDP;
+		return ZEEK_LOG_OTHER;
+	}
+	if (raw_get(&f[WHOLE_CONN_STATE]) != NULL ||
+	    raw_get(&f[WHOLE_PROTO]) != NULL)
+		return ZEEK_LOG_CONN;
+	if (raw_get(&f[WHOLE_COOKIE]) != NULL ||
+	    raw_get(&f[WHOLE_SECURITY_PROTOCOL]) != NULL ||
+	    raw_get(&f[WHOLE_RESULT]) != NULL)
+		return ZEEK_LOG_RDP;
+	return ZEEK_LOG_OTHER;
+}
+
+/* As read_time(), from a scanned field or NULL. */
+static int
+raw_read_time(const struct record_json_field *field, double *out)
+{
+	double	 number;
+
+	if (raw_is_number(field)) {
+		if (record_json_number(field->value, field->value_len,
+		    &number) != 0 || !isfinite(number) || number < 0)
+			return -1;
+		*out = timestamp_from_number(number);
+		return 0;
+	}
+	if (raw_is_string(field))
+		return timestamp_parse(field->value, field->value_len, out);
+	return -1;
+}
+
+/* As decode_conn(), from the scanned fields. */
+static void
+raw_decode_conn(const struct record_json_field *f, struct flow_event *event)
+{
+	const struct record_json_field	*duration;
+	double				 seconds;
+
+	raw_copy_text(event->service, sizeof event->service,
+	    raw_get(&f[WHOLE_SERVICE]));
+	raw_copy_text(event->state, sizeof event->state,
+	    raw_get(&f[WHOLE_CONN_STATE]));
+	event->setup = zeek_conn_setup(event->state, strlen(event->state),
+	    strcmp(event->transport, "udp") == 0,
+	    raw_counter(&f[WHOLE_ORIG_PKTS]), raw_counter(&f[WHOLE_RESP_PKTS]),
+	    raw_counter(&f[WHOLE_ORIG_BYTES]),
+	    raw_counter(&f[WHOLE_RESP_BYTES]));
+
+	duration = raw_get(&f[WHOLE_DURATION]);
+	if (raw_is_number(duration) && record_json_number(duration->value,
+	    duration->value_len, &seconds) == 0 && isfinite(seconds) &&
+	    seconds > 0)
+		event->written = event->start + seconds;
+}
+
+/*
+ * Decode a whole record from the raw line, as zeek_json_decode() would
+ * from the parsed one, when the line is plain (record.h); -1 otherwise,
+ * and for a key given twice, so the line is then parsed.
+ */
+int
+zeek_json_decode_raw(const char *line, size_t len, struct flow_event *event,
+    enum record_result *result, const char **reason)
+{
+	struct record_json_field	 f[WHOLE_KEYS] = {
+#define WHOLE_FIELD(key, name) [key] = { name, sizeof name - 1, 0, NULL, 0 }
+		WHOLE_FIELD(WHOLE_PATH, "_path"),
+		WHOLE_FIELD(WHOLE_STREAM, "@stream"),
+		WHOLE_FIELD(WHOLE_CONN_STATE, "conn_state"),
+		WHOLE_FIELD(WHOLE_PROTO, "proto"),
+		WHOLE_FIELD(WHOLE_COOKIE, "cookie"),
+		WHOLE_FIELD(WHOLE_SECURITY_PROTOCOL, "security_protocol"),
+		WHOLE_FIELD(WHOLE_RESULT, "result"),
+		WHOLE_FIELD(WHOLE_TS, "ts"),
+		WHOLE_FIELD(WHOLE_ORIG_H, "id.orig_h"),
+		WHOLE_FIELD(WHOLE_ORIG_H_UNDERSCORED, "id_orig_h"),
+		WHOLE_FIELD(WHOLE_RESP_H, "id.resp_h"),
+		WHOLE_FIELD(WHOLE_RESP_H_UNDERSCORED, "id_resp_h"),
+		WHOLE_FIELD(WHOLE_ORIG_P, "id.orig_p"),
+		WHOLE_FIELD(WHOLE_ORIG_P_UNDERSCORED, "id_orig_p"),
+		WHOLE_FIELD(WHOLE_RESP_P, "id.resp_p"),
+		WHOLE_FIELD(WHOLE_RESP_P_UNDERSCORED, "id_resp_p"),
+		WHOLE_FIELD(WHOLE_UID, "uid"),
+		WHOLE_FIELD(WHOLE_SERVICE, "service"),
+		WHOLE_FIELD(WHOLE_DURATION, "duration"),
+		WHOLE_FIELD(WHOLE_ORIG_PKTS, "orig_pkts"),
+		WHOLE_FIELD(WHOLE_RESP_PKTS, "resp_pkts"),
+		WHOLE_FIELD(WHOLE_ORIG_BYTES, "orig_bytes"),
+		WHOLE_FIELD(WHOLE_RESP_BYTES, "resp_bytes"),
+#undef WHOLE_FIELD
+	};
+	const struct record_json_field	*source, *destination;
+	enum zeek_log			 log;
+	size_t				 i;
+
+	if (!record_json_plain(line, len) ||
+	    record_json_fields(line, len, f, WHOLE_KEYS) != 0)
+		return -1;
+	for (i = 0; i < WHOLE_KEYS; i++)
+		if (f[i].kind == RECORD_JSON_UNSURE)
+			return -1;
+
+	memset(event, 0, sizeof *event);
+	*result = RECORD_REJECT;
+	log = raw_which_log(f);
+	if (log == ZEEK_LOG_OTHER) {
+		*result = RECORD_SKIP;
+		return 0;
+	}
+	if (raw_read_time(raw_get(&f[WHOLE_TS]), &event->start) != 0) {
+		*reason = REASON_BAD_TIME;
+		return 0;
+	}
+	event->written = event->start;
+
+	source = raw_get_scoped(&f[WHOLE_ORIG_H], &f[WHOLE_ORIG_H_UNDERSCORED]);
+	destination = raw_get_scoped(&f[WHOLE_RESP_H],
+	    &f[WHOLE_RESP_H_UNDERSCORED]);
+	if (!raw_is_string(source) || addr_parse(source->value,
+	    source->value_len, &event->source) != 0 ||
+	    !raw_is_string(destination) || addr_parse(destination->value,
+	    destination->value_len, &event->destination) != 0) {
+		*reason = REASON_BAD_ADDRESS;
+		return 0;
+	}
+
+	/* rdp.log has no proto field: RDP's own log is of TCP sessions. */
+	raw_copy_text(event->transport, sizeof event->transport,
+	    raw_get(&f[WHOLE_PROTO]));
+	for (i = 0; event->transport[i] != '\0'; i++)
+		event->transport[i] = tolower(
+		    (unsigned char)event->transport[i]);
+	if (event->transport[0] == '\0' && log == ZEEK_LOG_RDP)
+		strcpy(event->transport, "tcp");
+
+	if (is_icmp(event->transport)) {
+		event->source_port = FLOW_NO_PORT;
+		event->destination_port = FLOW_NO_PORT;
+	} else if (raw_port(raw_get_scoped(&f[WHOLE_ORIG_P],
+	    &f[WHOLE_ORIG_P_UNDERSCORED]), &event->source_port) != 0 ||
+	    raw_port(raw_get_scoped(&f[WHOLE_RESP_P],
+	    &f[WHOLE_RESP_P_UNDERSCORED]), &event->destination_port) != 0) {
+		*reason = REASON_BAD_PORT;
+		return 0;
+	}
+
+	raw_copy_text(event->id, sizeof event->id, raw_get(&f[WHOLE_UID]));
+
+	if (log == ZEEK_LOG_RDP) {
+		event->dataset = FLOW_ZEEK_RDP;
+		strcpy(event->service, "rdp");
+		event->setup = FLOW_SETUP_ESTABLISHED;
+	} else {
+		event->dataset = FLOW_ZEEK_CONN;
+		raw_decode_conn(f, event);
+	}
+	*result = RECORD_EVENT;
+	return 0;
+}
+
 /*
  * True when a parsed first record looks like Zeek JSON: an object with
  * "ts" or "uid" and no "event_type" (which would make it eve).

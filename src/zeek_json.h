@@ -28,6 +28,16 @@ bool			 zeek_json_sniff(const json_t *object);
 int			 zeek_json_conn_times(const char *line, size_t len,
 			     struct flow_event *);
 
+/*
+ * Decode a whole record from the raw line when record_json_plain() holds
+ * for it, giving what zeek_json_decode() gives for the parsed object:
+ * returns 0 with *result (and *event or *reason) set, or -1 when the line
+ * must be parsed (not plain, or a key the decoder reads given twice).
+ */
+int			 zeek_json_decode_raw(const char *line, size_t len,
+			     struct flow_event *, enum record_result *result,
+			     const char **reason);
+
 /* Decode one parsed object; results and reasons as record_decode(). */
 enum record_result	 zeek_json_decode(const json_t *object,
 			     struct flow_event *, const char **reason);

@@ -39,6 +39,7 @@
 #include "addr.h"
 #include "eve.h"
 #include "flow.h"
+#include "rdp_text.h"
 #include "record.h"
 #include "zeek_json.h"
 
@@ -145,6 +146,49 @@ decode_reject(enum decoder decoder, const char *text)
 	return reason;
 }
 
+/* True when two events are the same, times to the bit. */
+static bool
+same_event(const struct flow_event *a, const struct flow_event *b)
+{
+	return memcmp(&a->start, &b->start, sizeof a->start) == 0 &&
+	    memcmp(&a->written, &b->written, sizeof a->written) == 0 &&
+	    a->dataset == b->dataset &&
+	    addr_equal(&a->source, &b->source) &&
+	    addr_equal(&a->destination, &b->destination) &&
+	    a->source_port == b->source_port &&
+	    a->destination_port == b->destination_port &&
+	    strcmp(a->transport, b->transport) == 0 &&
+	    strcmp(a->service, b->service) == 0 &&
+	    strcmp(a->state, b->state) == 0 && a->setup == b->setup &&
+	    strcmp(a->id, b->id) == 0;
+}
+
+/*
+ * Where zeek_json_decode_raw() answers for a line, it must answer what
+ * the parsed line gives: the same result, reason and event.  Returns
+ * whether it answered.
+ */
+static bool
+check_raw_decode(const char *line, size_t len, enum record_result parsed,
+    const struct flow_event *event, const char *reason)
+{
+	struct flow_event	 raw;
+	enum record_result	 result;
+	const char		*raw_reason = NULL;
+
+	if (zeek_json_decode_raw(line, len, &raw, &result, &raw_reason) != 0)
+		return false;
+	if (result != parsed)
+		fail_msg("raw result %d, parsed %d: %.*s", result, parsed,
+		    (int)len, line);
+	if (result == RECORD_REJECT && strcmp(raw_reason, reason) != 0)
+		fail_msg("raw reason %s, parsed %s: %.*s", raw_reason, reason,
+		    (int)len, line);
+	if (result == RECORD_EVENT && !same_event(&raw, event))
+		fail_msg("raw event differs: %.*s", (int)len, line);
+	return true;
+}
+
 /* Decode one line of a file into the next slot of *file. */
 static void
 decode_file_line(struct decoded_file *file, enum decoder decoder,
@@ -159,6 +203,9 @@ decode_file_line(struct decoded_file *file, enum decoder decoder,
 	slot->worth = decoder == DECODER_EVE && eve_worth_parsing(line, len);
 	slot->result = decode_bytes(decoder, line, len, &slot->event,
 	    &slot->reason);
+	if (decoder == DECODER_ZEEK)
+		(void)check_raw_decode(line, len, slot->result, &slot->event,
+		    slot->reason);
 	if (slot->result == RECORD_EVENT)
 		file->events++;
 	else if (slot->result == RECORD_SKIP)
@@ -1252,6 +1299,236 @@ test_raw_conn_times(void **unused)
 	}
 }
 
+/*
+ * The raw decoding of whole Zeek records agrees with the parsed one on
+ * random records of plain, odd, unset, repeated and broken fields, in
+ * both spellings of the scoped names (and on every line of the real
+ * Zeek files, in decode_file_line()).
+ */
+static void
+test_raw_whole_records(void **unused)
+{
+	static const char	*paths[] = {
+		"", "\"_path\":\"conn\",", "\"_path\":\"rdp\",",
+		"\"_path\":\"dns\",", "\"@stream\":\"conn\",",
+		"\"_path\":\"\",",
+		"\"_path\":null,\"@stream\":\"rdp\",", "\"_path\":5,",
+		"\"cookie\":\"admin\",", "\"result\":\"Success\","
+	};
+	static const char	*times[] = {
+		"1767607200.123456", "1767607200", "\"1767607200.5\"",
+		"1767607200123.25", "-5", "-0", "-0.0", "null", "\"\"", "true",
+		"\"2026-01-05T10:00:00.5Z\"", "1.5e9", "01", "\"x\"",
+		"12345678901234567", "0.1000000000000000055511151231257827"
+	};
+	static const char	*addresses[] = {
+		"\"10.0.0.1\"", "\"2001:db8::1\"", "\"\"", "null", "7",
+		"\"10.0.0.300\"", "\"::ffff:10.0.0.1\""
+	};
+	static const char	*ports[] = {
+		"3389", "80", "0", "-0", "65535", "65536", "-1", "3389.0",
+		"\"3389\"", "null", "\"\"", "1e3", "true", "033"
+	};
+	static const char	*protos[] = {
+		"\"tcp\"", "\"udp\"", "\"TCP\"", "\"icmp\"", "\"icmp6\"",
+		"\"\"",
+		"null", "6"
+	};
+	static const char	*services[] = {
+		"\"rdp\"", "\"ssl,rdp\"", "\"http\"", "null", "\"\"",
+		"[\"rdp\"]",
+		"42"
+	};
+	static const char	*numbers[] = {
+		"1", "0", "-3", "2.5", "null", "\"7\"", "1e2", "[1]",
+		"123456789012345678901", "true"
+	};
+	static const char	*states[] = {
+		"\"SF\"", "\"S0\"", "\"REJ\"", "\"OTH\"", "\"\"", "null", "3"
+	};
+	static const char	*uids[] = {
+		"\"CAbc\"", "\"\"", "null", "\"C\\u0041\"", "\"C\xc3\xa9\"", "9"
+	};
+	static const char	*scopes[] = { "id.", "id_" };
+	struct flow_event	 parsed;
+	enum record_result	 result;
+	const char		*reason;
+	unsigned		 seed = 20260105;
+	char			 line[1024];
+	size_t			 i, cut, answered = 0;
+	int			 n;
+
+#define PICK(list) (list[rand_r(&seed) % (sizeof list / sizeof list[0])])
+	(void)unused;
+	for (i = 0; i < 100000; i++) {
+		n = snprintf(line, sizeof line, "{%s\"ts\":%s,\"uid\":%s,"
+		    "\"%sorig_h\":%s,\"%sorig_p\":%s,\"%sresp_h\":%s,"
+		    "\"%sresp_p\":%s,\"proto\":%s,\"service\":%s,"
+		    "\"duration\":%s,\"orig_bytes\":%s,\"resp_bytes\":%s,"
+		    "\"conn_state\":%s,\"orig_pkts\":%s,\"resp_pkts\":%s%s}",
+		    PICK(paths), PICK(times), PICK(uids), PICK(scopes),
+		    PICK(addresses), PICK(scopes), PICK(ports), PICK(scopes),
+		    PICK(addresses), PICK(scopes), PICK(ports), PICK(protos),
+		    PICK(services), PICK(numbers), PICK(numbers),
+		    PICK(numbers), PICK(states), PICK(numbers), PICK(numbers),
+		    rand_r(&seed) % 8 == 0 ? ",\"ts\":1" :
+		    rand_r(&seed) % 8 == 0 ? ", \"x\" : [1,{}] " : "");
+		assert_true(n > 0 && (size_t)n < sizeof line);
+		/* One record in sixteen is cut short, possibly mid-value. */
+		if (rand_r(&seed) % 16 == 0) {
+			cut = 1 + (size_t)rand_r(&seed) % (size_t)n;
+			line[cut] = '\0';
+			n = (int)cut;
+		}
+		reason = NULL;
+		result = decode_bytes(DECODER_ZEEK, line, (size_t)n, &parsed,
+		    &reason);
+		if (check_raw_decode(line, (size_t)n, result, &parsed, reason))
+			answered++;
+	}
+#undef PICK
+	/* A few in a hundred are plain throughout, so answered raw. */
+	if (answered < 3000)
+		fail_msg("raw decoding answered only %zu records", answered);
+}
+
+/* Lines that are plain, and lines that must be parsed. */
+static void
+test_raw_plain(void **unused)
+{
+	static const char	*plain[] = {
+		"{}", " { } ", "{\"a\":1}", "{\"a\" : -0.5 ,\"b\":\"x y\"}\r",
+		"{\"a\":true,\"b\":false,\"c\":null,\"\":\"\"}",
+		"{\"a\":123456789012345678}", "{\"a\":0.000000000001}"
+	};
+	static const char	*not_plain[] = {
+		"", "[]", "{", "{\"a\":1,}", "{\"a\":[1]}", "{\"a\":{}}",
+		"{\"a\":\"\\n\"}", "{\"a\":\"\xc3\xa9\"}", "{\"a\":\"\t\"}",
+		"{\"a\":1e5}", "{\"a\":01}", "{\"a\":1.}", "{\"a\":.5}",
+		"{\"a\":-}", "{\"a\":tru}", "{\"a\":nulll}", "{\"a\":+1}",
+		"{\"a\":1234567890123456789}", "{\"a\":1}x", "{\"a\" 1}",
+		"{\"a\":1 2}", "{a:1}"
+	};
+	size_t			 i;
+
+	(void)unused;
+	for (i = 0; i < sizeof plain / sizeof plain[0]; i++)
+		if (!record_json_plain(plain[i], strlen(plain[i])))
+			fail_msg("not plain: %s", plain[i]);
+	for (i = 0; i < sizeof not_plain / sizeof not_plain[0]; i++)
+		if (record_json_plain(not_plain[i], strlen(not_plain[i])))
+			fail_msg("plain: %s", not_plain[i]);
+}
+
+/*
+ * record_json_number() reads numbers to the bit as jansson does, on
+ * edge cases and on random numbers of every length and scale.
+ */
+static void
+test_json_number(void **unused)
+{
+	static const char	*cases[] = {
+		"0", "-0", "-0.0", "0.1", "1767607200.123456",
+		"9007199254740992", "9007199254740993", "-9007199254740993",
+		"123456789012345678", "0.30000000000000004",
+		"1.7976931348623157", "4.9406564584124654", "2.5e-3", "1E22",
+		"0.1234567890123456789", "12345678901234567.5"
+	};
+	unsigned		 seed = 20260106;
+	char			 text[64], array[80];
+	json_t			*parsed;
+	double			 ours, theirs;
+	size_t			 i, k, d, digits, point;
+
+	(void)unused;
+	for (i = 0; i < sizeof cases / sizeof cases[0] + 200000; i++) {
+		if (i < sizeof cases / sizeof cases[0])
+			snprintf(text, sizeof text, "%s", cases[i]);
+		else {
+			/* 1 to 20 random digits, a point after any of them. */
+			digits = 1 + (size_t)rand_r(&seed) % 20;
+			point = 1 + (size_t)rand_r(&seed) % digits;
+			k = 0;
+			if (rand_r(&seed) % 4 == 0)
+				text[k++] = '-';
+			for (d = 0; d < digits; d++) {
+				if (d == point)
+					text[k++] = '.';
+				/* No leading zero before more whole digits. */
+				text[k++] = (char)('0' + (d == 0 && point > 1 ?
+				    1 + rand_r(&seed) % 9 :
+				    rand_r(&seed) % 10));
+			}
+			text[k] = '\0';
+		}
+		snprintf(array, sizeof array, "[%s]", text);
+		parsed = json_loads(array, 0, NULL);
+		if (parsed == NULL) {
+			assert_int_not_equal(record_json_number(text,
+			    strlen(text), &ours), 0);
+			continue;
+		}
+		theirs = json_number_value(json_array_get(parsed, 0));
+		json_decref(parsed);
+		if (record_json_number(text, strlen(text), &ours) != 0)
+			continue;	/* an integer too long: jansson's */
+		if (memcmp(&ours, &theirs, sizeof ours) != 0)
+			fail_msg("%s reads %.17g, jansson %.17g", text, ours,
+			    theirs);
+	}
+}
+
+/*
+ * The vector test of RDP bytes gives the answer of the byte scan, on
+ * random lines rich in the letters and digits it looks for, with the
+ * patterns at every place relative to a block, and with several ports.
+ */
+static void
+test_rdp_text(void **unused)
+{
+	static const int	 one[] = { 3389 };
+	static const int	 several[] = { 3389, 1, 65535, 22, 443 };
+	static const char	 alphabet[] = "rRdDpP3389\\\\0145622\":,{} ";
+	struct rdp_text		 text[2];
+	unsigned		 seed = 20260107;
+	char			 line[200];
+	size_t			 i, j, k, len;
+	bool			 fast, slow;
+
+	(void)unused;
+	assert_int_equal(rdp_text_init(&text[0], one, 1), 0);
+	assert_int_equal(rdp_text_init(&text[1], several, 5), 0);
+	assert_int_equal(rdp_text_init(&text[1], several, 0), -1);
+	assert_int_equal(rdp_text_init(&text[1], several, 5), 0);
+	for (i = 0; i < 400000; i++) {
+		len = (size_t)rand_r(&seed) % sizeof line;
+		for (j = 0; j < len; j++)
+			line[j] = rand_r(&seed) % 4 == 0 ?
+			    alphabet[rand_r(&seed) % (sizeof alphabet - 1)] :
+			    (char)('a' + rand_r(&seed) % 26 % 3 + 4);
+		k = i % 2;
+		fast = rdp_text_may_match(&text[k], line, len);
+		slow = rdp_text_may_match_bytewise(&text[k], line, len);
+		if (fast != slow)
+			fail_msg("vector %d, bytes %d: %.*s", fast, slow,
+			    (int)len, line);
+	}
+	/* Each pattern alone, at each place in a line of filler. */
+	for (len = 3; len < 60; len++)
+		for (j = 0; j + 3 <= len; j++) {
+			memset(line, 'x', len);
+			memcpy(line + j, j % 2 ? "RdP" : "389", 3);
+			if (!rdp_text_may_match(&text[1], line, len) !=
+			    (j % 2 == 0))
+				fail_msg("missed at %zu of %zu", j, len);
+			if (j + 4 <= len) {
+				memcpy(line + j, "3389", 4);
+				assert_true(rdp_text_may_match(&text[0], line,
+				    len));
+			}
+		}
+}
+
 /* Run every test, or skip them all when the shared files are absent. */
 int
 main(void)
@@ -1281,7 +1558,11 @@ main(void)
 		cmocka_unit_test(test_real_ctu_port_scan),
 		cmocka_unit_test(test_real_rita_all_fields),
 		cmocka_unit_test(test_raw_fields),
-		cmocka_unit_test(test_raw_conn_times)
+		cmocka_unit_test(test_raw_conn_times),
+		cmocka_unit_test(test_raw_whole_records),
+		cmocka_unit_test(test_raw_plain),
+		cmocka_unit_test(test_json_number),
+		cmocka_unit_test(test_rdp_text)
 	};
 
 	if (access(SHARED_DIR "/cases", R_OK) != 0 ||

@@ -3,7 +3,9 @@
  * input is one line, checked by the eve pre-filter, parsed by jansson and
  * handed to both decoders.  The pre-filter must never say "skip" for a
  * line the eve decoder turns into an event, and where the raw readers
- * of times answer, they must answer what the parsed record gives.
+ * of times or of whole Zeek records answer, they must answer what the
+ * parsed record gives.  The vector test of RDP bytes must give the
+ * answer of the byte scan.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -12,6 +14,7 @@
 #include <jansson.h>
 
 #include "eve.h"
+#include "rdp_text.h"
 #include "util.h"
 #include "zeek_json.h"
 
@@ -36,23 +39,41 @@ same_times(const uint8_t *data, size_t size, const struct flow_event *ev,
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct flow_event	 ev;
-	const char		*reason;
+	static const int	 ports[] = { 3389, 22 };
+	struct rdp_text		 text;
+	struct flow_event	 ev, raw_event;
+	enum record_result	 result, raw_result;
+	const char		*reason, *raw_reason;
 	json_t			*j;
 	json_error_t		 err;
 	bool			 worth;
+	int			 raw;
 
 	log_set_quiet(1);
+	if (rdp_text_init(&text, ports, sizeof ports / sizeof ports[0]) != 0 ||
+	    rdp_text_may_match(&text, (const char *)data, size) !=
+	    rdp_text_may_match_bytewise(&text, (const char *)data, size))
+		abort();
+	raw = zeek_json_decode_raw((const char *)data, size, &raw_event,
+	    &raw_result, &raw_reason);
 	worth = eve_worth_parsing((const char *)data, size);
 	j = json_loadb((const char *)data, size, 0, &err);
 	if (j == NULL || !json_is_object(j)) {
+		/* A line the raw decoder reads must be one jansson reads. */
+		if (raw == 0)
+			abort();
 		json_decref(j);
 		return 0;
 	}
 	zeek_json_sniff(j);
-	if (zeek_json_decode(j, &ev, &reason) == RECORD_EVENT &&
-	    ev.dataset == FLOW_ZEEK_CONN && !same_times(data, size, &ev,
-	    zeek_json_conn_times))
+	result = zeek_json_decode(j, &ev, &reason);
+	if (raw == 0 && (raw_result != result ||
+	    (result == RECORD_REJECT && strcmp(raw_reason, reason) != 0) ||
+	    (result == RECORD_EVENT && memcmp(&raw_event, &ev,
+	    sizeof ev) != 0)))
+		abort();
+	if (result == RECORD_EVENT && ev.dataset == FLOW_ZEEK_CONN &&
+	    !same_times(data, size, &ev, zeek_json_conn_times))
 		abort();
 	eve_sniff(j);
 	if (eve_decode(j, &ev, &reason) == RECORD_EVENT) {
