@@ -73,7 +73,8 @@ check "01 copytruncate: 3 then the 2 new, none again" \
     "198.51.100.10 198.51.100.11 198.51.100.12 198.51.100.20 198.51.100.21" \
     "$(all_sources "$TMP/c01.ev")"
 check "01 copytruncate: truncation logged" 1 \
-    "$(grep -c 'truncated.*reading again from the start' "$TMP/c01.err")"
+    "$(grep -c 'truncated.*reading again from the start' "$TMP/c01.err")" ||
+    sed 's/^/# c01 stderr: /' "$TMP/c01.err"
 
 # Copytruncate while fanin is behind (stopped here): the copy holds
 # records it has not read; it goes on from where the live file was, and

@@ -47,7 +47,7 @@ need_shared() {
 	[ -d "$SHARED/cases" ] || { echo "SKIP: no $SHARED"; exit 77; }
 }
 
-# check NAME EXPECTED ACTUAL: compare and report.
+# check NAME EXPECTED ACTUAL: compare and report; false when they differ.
 check() {
 	CHECKS=$((CHECKS + 1))
 	if [ "$2" = "$3" ]; then
@@ -55,6 +55,7 @@ check() {
 	else
 		echo "FAIL - $1: expected '$2', got '$3'"
 		FAILED=$((FAILED + 1))
+		return 1
 	fi
 }
 
