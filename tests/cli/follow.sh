@@ -26,19 +26,19 @@ lines() {
 	if [ -f "$1" ]; then wc -l < "$1" | tr -d ' '; else echo 0; fi
 }
 
-# wait_lines FILE N: wait until FILE has at least N lines (10 s at most).
+# wait_lines FILE N: wait until FILE has at least N lines (lib.sh WAITS).
 wait_lines() {
 	i=0
-	while [ "$(lines "$1")" -lt "$2" ] && [ $i -lt 100 ]; do
+	while [ "$(lines "$1")" -lt "$2" ] && [ $i -lt "$WAITS" ]; do
 		sleep 0.1
 		i=$((i + 1))
 	done
 }
 
-# wait_grep PATTERN FILE: wait until PATTERN is in FILE (10 s at most).
+# wait_grep PATTERN FILE: wait until PATTERN is in FILE (lib.sh WAITS).
 wait_grep() {
 	i=0
-	while ! grep -q "$1" "$2" 2>/dev/null && [ $i -lt 100 ]; do
+	while ! grep -q "$1" "$2" 2>/dev/null && [ $i -lt "$WAITS" ]; do
 		sleep 0.1
 		i=$((i + 1))
 	done
@@ -72,9 +72,12 @@ stop
 check "01 copytruncate: 3 then the 2 new, none again" \
     "198.51.100.10 198.51.100.11 198.51.100.12 198.51.100.20 198.51.100.21" \
     "$(all_sources "$TMP/c01.ev")"
-check "01 copytruncate: truncation logged" 1 \
-    "$(grep -c 'truncated.*reading again from the start' "$TMP/c01.err")" ||
-    sed 's/^/# c01 stderr: /' "$TMP/c01.err"
+# fanin says so once: as a truncation when it looks between the two
+# steps or while the file is shorter than what it read, as a rewrite
+# when a slow run (valgrind, a loaded CI) first looks after the append.
+check "01 copytruncate: truncation logged once" 1 \
+    "$(grep -c 'd01/conn.log \(truncated\|rewritten in place\).*again' \
+    "$TMP/c01.err")" || sed 's/^/# c01 stderr: /' "$TMP/c01.err"
 
 # Copytruncate while fanin is behind (stopped here): the copy holds
 # records it has not read; it goes on from where the live file was, and

@@ -27,6 +27,11 @@ if [ -n "${FANIN_VALGRIND:-}" ]; then
 	FANIN=$TMP/fanin
 fi
 
+# WAITS: how many tenths of a second a scenario waits for fanin to do
+# something before it gives up and checks: 10 s, 60 s under valgrind.
+WAITS=100
+[ -z "${FANIN_VALGRIND:-}" ] || WAITS=600
+
 # under_valgrind: true when $FANIN runs under valgrind.
 under_valgrind() {
 	[ -n "${FANIN_VALGRIND:-}" ]

@@ -22,7 +22,7 @@
 #   6  4 alerts; the sensor continued (SIGCONT)
 # and then every one of the 20 alerts (7 in .2, 9 in .1, 4 in the live
 # file) must have reached the collector exactly once, byte for byte.
-# Nothing is timed: each step waits (10 s at most) for what it must
+# Nothing is timed: each step waits (lib.sh WAITS) for what it must
 # produce.  Skipped (77) when rsyslogd is not installed.
 #
 # Not tested, because it fails: a live (not lagging) imfile leaves the
@@ -56,21 +56,21 @@ lines() {
 	if [ -f "$1" ]; then wc -l < "$1" | tr -d ' '; else echo 0; fi
 }
 
-# wait_lines FILE N: wait until FILE has at least N lines (10 s at most).
+# wait_lines FILE N: wait until FILE has at least N lines (lib.sh WAITS).
 wait_lines() {
 	i=0
-	while [ "$(lines "$1")" -lt "$2" ] && [ $i -lt 100 ]; do
+	while [ "$(lines "$1")" -lt "$2" ] && [ $i -lt "$WAITS" ]; do
 		sleep 0.1
 		i=$((i + 1))
 	done
 }
 
 # wait_count PATTERN FILE N: wait until N lines of FILE hold PATTERN
-# (10 s at most).
+# (lib.sh WAITS).
 wait_count() {
 	i=0
 	while [ "$(grep -c "$1" "$2" 2>/dev/null)" -lt "$3" ] &&
-	    [ $i -lt 100 ]; do
+	    [ $i -lt "$WAITS" ]; do
 		sleep 0.1
 		i=$((i + 1))
 	done
@@ -121,7 +121,7 @@ EOF
 COLLECTOR=$!
 PIDS="$COLLECTOR"
 i=0
-while [ ! -s "$TMP/port" ] && [ $i -lt 100 ]; do
+while [ ! -s "$TMP/port" ] && [ $i -lt "$WAITS" ]; do
 	sleep 0.1
 	i=$((i + 1))
 done
@@ -148,7 +148,7 @@ check "contrib config validates (rsyslogd -N1)" 0 "$?"
 FANIN_PID=$!
 PIDS="$FANIN_PID $PIDS"
 i=0
-while [ ! -f "$A" ] && [ $i -lt 100 ]; do
+while [ ! -f "$A" ] && [ $i -lt "$WAITS" ]; do
 	sleep 0.1
 	i=$((i + 1))
 done

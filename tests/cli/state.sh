@@ -14,10 +14,10 @@ lines() {
 	if [ -f "$1" ]; then wc -l < "$1" | tr -d ' '; else echo 0; fi
 }
 
-# wait_until CMD...: run CMD every 0.1 s until it succeeds (10 s at most).
+# wait_until CMD...: run CMD every 0.1 s until it succeeds (lib.sh WAITS).
 wait_until() {
 	i=0
-	while ! "$@" && [ $i -lt 100 ]; do
+	while ! "$@" && [ $i -lt "$WAITS" ]; do
 		sleep 0.1
 		i=$((i + 1))
 	done
