@@ -30,7 +30,11 @@
  * lets the old descriptor go, so a failed reopen keeps writing to the
  * renamed file instead of losing lines.  A line cut in half by a failed
  * write is finished in the old file if it can be, and otherwise written
- * whole to the new one, so the new file starts on a line boundary.
+ * whole to the new one, so the new file starts on a line boundary.  A
+ * line still half written when the sink closes is cut off the end of a
+ * regular file, and a file opened that does not end with a newline (a
+ * crash in mid-line) gets one first, so a cut line never swallows the
+ * next.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -39,6 +43,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include <sys/stat.h>
 
 #include "sink.h"
 #include "util.h"
@@ -98,6 +104,46 @@ open_path(const char *path, char *err, size_t errlen)
 	return -1;
 }
 
+/*
+ * End a regular file that does not end with a newline (a line cut by a
+ * crash or a disk that stayed full) with one, so the next line starts on
+ * its own and only the cut one is lost.
+ */
+static void
+end_line(int fd, const char *path)
+{
+	struct stat	st;
+	char		last;
+	int		rfd;
+
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size == 0)
+		return;
+	/* fd is write-only (O_RDWR would change what a FIFO does). */
+	if ((rfd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) == -1)
+		return;
+	if (pread(rfd, &last, 1, st.st_size - 1) == 1 && last != '\n')
+		(void)write(fd, "\n", 1);
+	close(rfd);
+}
+
+/*
+ * Cut a half-written head line off the end of a regular file, so the
+ * file ends on a line boundary when the rest cannot be written.
+ */
+static void
+cut_partial(struct sink *sink)
+{
+	struct queued_line	*head = sink->head;
+	struct stat		 st;
+
+	if (head == NULL || head->written == 0 || sink->is_stdout ||
+	    fstat(sink->fd, &st) != 0 || !S_ISREG(st.st_mode) ||
+	    (off_t)head->written > st.st_size)
+		return;
+	if (ftruncate(sink->fd, st.st_size - (off_t)head->written) == 0)
+		head->written = 0;
+}
+
 /* See sink.h. */
 struct sink *
 sink_open(const char *path, char *err, size_t errlen)
@@ -114,6 +160,8 @@ sink_open(const char *path, char *err, size_t errlen)
 		}
 	} else if ((fd = open_path(path, err, errlen)) == -1)
 		return NULL;
+	else
+		end_line(fd, path);
 
 	sink = xcalloc(1, sizeof *sink);
 	sink->path = xstrdup(path);
@@ -232,6 +280,7 @@ sink_reopen(struct sink *sink)
 	fd = open_path(sink->path, sink->error, sizeof sink->error);
 	if (fd == -1)
 		return -1;
+	end_line(fd, sink->path);
 
 	/*
 	 * Keep the new file on a line boundary: finish a half-written line
@@ -286,9 +335,11 @@ sink_close(struct sink *sink)
 		usleep(wait);
 		wait *= 2;
 	}
-	if (rc != 0)
+	if (rc != 0) {
+		cut_partial(sink);
 		log_warn("%s: %zu lines could not be written and are lost "
 		    "(%s)", display_name(sink), sink->pending, sink->error);
+	}
 	while (sink->head != NULL)
 		pop_line(sink);
 	if (!sink->is_stdout)

@@ -45,4 +45,32 @@ LD_PRELOAD="$INJECT" FAULT_WRITE_ENOSPC=3 \
 check "ENOSPC: reported" 1 "$(grep -c 'No space left' "$TMP/full.err")"
 check "ENOSPC: the alert written once, whole" \
     "$(jq -r .event.id "$TMP/plain.al")" "$(jq -r .event.id "$TMP/full.al")"
+
+# A disk that fills in the middle of the third alert and stays full: the
+# run ends with status 1 and the file ends on a line boundary, the two
+# whole alerts kept and the cut one removed, so the next run's alerts
+# start on a line of their own.
+S="$SRCDIR/samples/generated"
+"$FANIN" --threshold=0 --min-sources=3 -o "$TMP/all.al" "$S" 2>/dev/null
+limit=$(($(head -n 2 "$TMP/all.al" | wc -c) + 100))
+LD_PRELOAD="$INJECT" FAULT_WRITE_FULL_AFTER=$limit "$FANIN" --threshold=0 \
+    --min-sources=3 -o "$TMP/stays-full.al" "$S" 2> "$TMP/stays-full.err"
+check "disk stays full: exit 1, said" "1 1" "$? $(grep -c \
+    'could not be written and are lost' "$TMP/stays-full.err")"
+check "disk stays full: the two whole alerts, nothing cut" \
+    "$(head -n 2 "$TMP/all.al" | jq -r .event.id)" \
+    "$(jq -r .event.id "$TMP/stays-full.al" 2>&1)"
+"$FANIN" --threshold=0 --min-sources=3 -o "$TMP/stays-full.al" "$S" \
+    2>/dev/null
+check "disk stays full: the next run's lines are whole" \
+    "$((2 + $(wc -l < "$TMP/all.al")))" \
+    "$(jq -c .event.id "$TMP/stays-full.al" 2>/dev/null | wc -l | tr -d ' ')"
+
+# A file left with a cut last line (a crash in mid-write) gets its
+# newline before fanin's first line.
+printf '{"cut": "in the mid' > "$TMP/cut.al"
+"$FANIN" -o "$TMP/cut.al" "$TMP/conn.log.gz" 2>/dev/null
+check "cut last line: fanin's alert on a line of its own" \
+    "$(jq -r .event.id "$TMP/plain.al")" \
+    "$(sed -n 2p "$TMP/cut.al" | jq -r .event.id)"
 finish

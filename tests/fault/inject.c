@@ -86,11 +86,19 @@ read(int fd, void *buf, size_t n)
 	return real_read(fd, buf, n);
 }
 
-/* write() with the faults the environment asks for. */
+/*
+ * write() with the faults the environment asks for: FAULT_WRITE_ENOSPC
+ * fails that many writes to files; FAULT_WRITE_FULL_AFTER is a disk that
+ * fills after that many bytes written to files (a short write up to it,
+ * then ENOSPC for good).
+ */
 ssize_t
 write(int fd, const void *buf, size_t n)
 {
-	long	enospc = setting("FAULT_WRITE_ENOSPC");
+	static long	 written;
+	long		 enospc = setting("FAULT_WRITE_ENOSPC");
+	long		 full = setting("FAULT_WRITE_FULL_AFTER");
+	ssize_t		 done;
 
 	if (real_write == NULL)
 		real_write = (ssize_t (*)(int, const void *, size_t))dlsym(
@@ -98,6 +106,17 @@ write(int fd, const void *buf, size_t n)
 	if (enospc > 0 && fd > 2 && is_file(fd) && file_writes++ < enospc) {
 		errno = ENOSPC;
 		return -1;
+	}
+	if (full > 0 && fd > 2 && is_file(fd)) {
+		if (written >= full) {
+			errno = ENOSPC;
+			return -1;
+		}
+		if ((long)n > full - written)
+			n = (size_t)(full - written);
+		if ((done = real_write(fd, buf, n)) > 0)
+			written += done;
+		return done;
 	}
 	return real_write(fd, buf, n);
 }
