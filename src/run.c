@@ -139,6 +139,22 @@ cap_take(struct run_state *rs, double t)
 	return true;
 }
 
+/*
+ * After a write failure that lines could wait out: once both outputs
+ * have written everything, the episode is over (said, and a new failure
+ * is reported again; the run no longer ends with status 1 for it).
+ */
+static void
+recovered(struct run_state *rs)
+{
+	if (rs->output_failed != 1 ||
+	    (rs->alerts != NULL && sink_flush(rs->alerts) != 0) ||
+	    (rs->events != NULL && sink_flush(rs->events) != 0))
+		return;
+	log_warn("outputs written again; no line lost");
+	rs->output_failed = 0;
+}
+
 /* Write one line to a sink, reporting a failure once per episode. */
 static void
 emit(struct run_state *rs, struct sink *sink, char *line)
@@ -147,8 +163,10 @@ emit(struct run_state *rs, struct sink *sink, char *line)
 
 	rc = sink_write_line(sink, line, strlen(line));
 	free(line);
-	if (rc == 0)
+	if (rc == 0) {
+		recovered(rs);
 		return;
+	}
 	rs->stats.output_errors++;
 	if (rc < 0) {
 		if (!rs->output_failed)
@@ -757,6 +775,7 @@ watch_inputs(struct run_state *rs, const struct input_settings *set,
 			rs->dirty = true;
 		if (sink_pending(rs->alerts) > 0)
 			(void)sink_flush(rs->alerts);
+		recovered(rs);
 		if (stop_requested || rs->output_failed >= 2 ||
 		    !rs->opts->follow)
 			break;
@@ -814,6 +833,7 @@ run(const struct options *opts)
 	struct state		 saved;
 	size_t			 nfiles = 0, i;
 	int			 rc = 1;
+	bool			 lost;
 
 	memset(&rs, 0, sizeof rs);
 	memset(&saved, 0, sizeof saved);
@@ -847,7 +867,7 @@ run(const struct options *opts)
 		input_order(files, nfiles, &set);
 		rc = read_inputs(&rs, files, nfiles, &set);
 	}
-	if (rs.output_failed || rs.state_failed)
+	if (rs.output_failed >= 2 || rs.state_failed)
 		rc = 1;
 	if (write_report(&rs) != 0)
 		rc = 1;
@@ -862,10 +882,16 @@ out:
 		free(files);
 	}
 	state_clear(&saved);
-	if (rs.alerts != NULL)
-		sink_close(rs.alerts);
-	if (rs.events != NULL)
-		sink_close(rs.events);
+	/* Lines a full disk kept waiting get their last chance here; the
+	   run failed only if some are lost. */
+	if (rs.output_failed == 1)
+		recovered(&rs);
+	lost = sink_close(rs.alerts) != 0;
+	lost |= sink_close(rs.events) != 0;
+	if (lost)
+		rc = 1;
+	else if (rs.output_failed == 1)
+		log_warn("outputs written again; no line lost");
 	if (rs.reloaded != NULL) {
 		options_free(rs.reloaded);
 		free(rs.reloaded);

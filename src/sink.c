@@ -321,14 +321,14 @@ sink_path(const struct sink *sink)
 }
 
 /* See sink.h. */
-void
+int
 sink_close(struct sink *sink)
 {
 	useconds_t	wait = 100000;
 	int		tries, rc;
 
 	if (sink == NULL)
-		return;
+		return 0;
 	/* Last chance for queued lines: a full disk may free up, so try for
 	   about six seconds before giving them up (a broken pipe, never). */
 	for (tries = 0; (rc = drain(sink)) > 0 && tries < 6; tries++) {
@@ -346,4 +346,5 @@ sink_close(struct sink *sink)
 		close(sink->fd);
 	free(sink->path);
 	free(sink);
+	return rc == 0 ? 0 : -1;
 }

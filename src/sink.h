@@ -43,7 +43,10 @@ const char	*sink_error(const struct sink *);
 /* The path given at open ("-" for stdout). */
 const char	*sink_path(const struct sink *);
 
-/* Flush what can be written, close, free. */
-void		 sink_close(struct sink *);
+/*
+ * Flush what can be written (a full disk gets a few seconds), close,
+ * free.  Returns 0 when every line was written, -1 when some are lost.
+ */
+int		 sink_close(struct sink *);
 
 #endif

@@ -42,7 +42,10 @@ check "EIO: the other file still read" 1 \
 # is reported, the alert is kept and written once writing works.
 LD_PRELOAD="$INJECT" FAULT_WRITE_ENOSPC=3 \
     "$FANIN" -o "$TMP/full.al" "$TMP/conn.log.gz" 2> "$TMP/full.err"
-check "ENOSPC: reported" 1 "$(grep -c 'No space left' "$TMP/full.err")"
+check "ENOSPC: exit 0 once every line is written" 0 "$?"
+check "ENOSPC: reported, then its end" "1 1" \
+    "$(grep -c 'No space left' "$TMP/full.err") $(grep -c \
+    'outputs written again; no line lost' "$TMP/full.err")"
 check "ENOSPC: the alert written once, whole" \
     "$(jq -r .event.id "$TMP/plain.al")" "$(jq -r .event.id "$TMP/full.al")"
 
