@@ -36,7 +36,9 @@
 #define WARNINGS_PER_FILE	5
 #define HEADER_LIMIT		(64 * 1024)
 
-static void	walk(const char *, int, input_dir_fn, input_file_fn, void *);
+struct walk_dir;
+static void	walk(const char *, int, const struct walk_dir *, input_dir_fn,
+		    input_file_fn, void *);
 
 /* A growing list of files. */
 struct file_list {
@@ -100,30 +102,56 @@ compare_names(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* A directory being walked, and the one that led to it. */
+struct walk_dir {
+	dev_t			 dev;
+	ino_t			 ino;
+	const struct walk_dir	*parent;
+};
+
+/* True when st is dir itself or one of the directories above it. */
+static bool
+walk_above(const struct walk_dir *dir, const struct stat *st)
+{
+	for (; dir != NULL; dir = dir->parent)
+		if (dir->dev == st->st_dev && dir->ino == st->st_ino)
+			return true;
+	return false;
+}
+
 /*
  * Walk dir in name order, recursively: on_dir for each directory (dir
- * itself first), on_file for each regular file.  A symlink to a file is
- * followed; a symlink to a directory is not, so a link back up the tree
- * cannot loop.
+ * itself first), on_file for each regular file.  Symlinks are followed,
+ * to files and to directories (zeekctl's logs/current is a link to
+ * spool/logger), except a link to a directory the walk is already in,
+ * which would loop: that one is passed over without a word, as every
+ * rescan would repeat it.
  */
 void
 input_walk(const char *dir, input_dir_fn on_dir, input_file_fn on_file,
     void *arg)
 {
-	walk(dir, 0, on_dir, on_file, arg);
+	walk(dir, 0, NULL, on_dir, on_file, arg);
 }
 
 /* input_walk() at a depth, which stops runaway nesting. */
 static void
-walk(const char *dir, int depth, input_dir_fn on_dir, input_file_fn on_file,
-    void *arg)
+walk(const char *dir, int depth, const struct walk_dir *parent,
+    input_dir_fn on_dir, input_file_fn on_file, void *arg)
 {
 	DIR		*d;
 	struct dirent	*de;
-	struct stat	 st, lst;
+	struct stat	 st;
+	struct walk_dir	 self;
 	char		**names = NULL, *path;
 	size_t		 n = 0, i;
 
+	if (stat(dir, &st) == 0) {
+		self.dev = st.st_dev;
+		self.ino = st.st_ino;
+	} else
+		self.dev = self.ino = 0;
+	self.parent = parent;
 	if (depth > 32 || (d = opendir(dir)) == NULL) {
 		log_error("file=%s cannot list directory: %s; skipped", dir,
 		    depth > 32 ? "nested too deep" : strerror(errno));
@@ -145,13 +173,10 @@ walk(const char *dir, int depth, input_dir_fn on_dir, input_file_fn on_file,
 		path = xmalloc(strlen(dir) + strlen(names[i]) + 2);
 		sprintf(path, "%s%s%s", dir,
 		    dir[strlen(dir) - 1] == '/' ? "" : "/", names[i]);
-		if (stat(path, &st) != 0 || lstat(path, &lst) != 0)
+		if (stat(path, &st) != 0)
 			;
-		else if (S_ISDIR(st.st_mode) && !S_ISLNK(lst.st_mode))
-			walk(path, depth + 1, on_dir, on_file, arg);
-		else if (S_ISDIR(st.st_mode))
-			log_warn("file=%s a symlink to a directory; not "
-			    "followed", path);
+		else if (S_ISDIR(st.st_mode) && !walk_above(&self, &st))
+			walk(path, depth + 1, &self, on_dir, on_file, arg);
 		else if (S_ISREG(st.st_mode))
 			on_file(arg, path, &st);
 		free(path);

@@ -103,6 +103,20 @@ ln -s .. "$TMP/tree/sub/up"
 check "symlink loop: exit 0" 0 $?
 check "symlink loop: the one file read once" 1 \
     "$(grep -c '^file=' "$TMP/tree.err")"
+check "symlink loop: nothing said about it" 0 \
+    "$(grep -c 'warning' "$TMP/tree.err")"
+
+# zeekctl's layout: logs/current is a link to spool/logger.  Following
+# or replaying logs/ reads the live files through it, once, even with a
+# second link to the same directory.
+mkdir -p "$TMP/zeek/logs/2026-01-05" "$TMP/zeek/spool/logger"
+ln -s ../spool/logger "$TMP/zeek/logs/current"
+ln -s ../spool/logger "$TMP/zeek/logs/again"
+cp "$TMP/conn.log" "$TMP/zeek/spool/logger/conn.log"
+"$FANIN" --stats -o "$TMP/zeek.al" "$TMP/zeek/logs" 2> "$TMP/zeek.err"
+check "zeekctl layout: the live conn.log read once, its alert" \
+    "1 $(jq -r .event.id "$TMP/file.al")" \
+    "$(grep -c '^file=' "$TMP/zeek.err") $(jq -r .event.id "$TMP/zeek.al")"
 
 # A number too big for a double or a 64-bit integer, in a field fanin
 # does not use, costs nothing: the record still counts.
