@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 #include <ini.h>
@@ -247,12 +248,13 @@ set_string(char **slot, const char *value)
 static int
 parse_bool(const char *value, bool *out)
 {
-	if (strcmp(value, "") == 0 || strcmp(value, "yes") == 0 ||
-	    strcmp(value, "true") == 0 || strcmp(value, "1") == 0 ||
-	    strcmp(value, "on") == 0)
+	if (strcmp(value, "") == 0 || strcasecmp(value, "yes") == 0 ||
+	    strcasecmp(value, "true") == 0 || strcmp(value, "1") == 0 ||
+	    strcasecmp(value, "on") == 0)
 		*out = true;
-	else if (strcmp(value, "no") == 0 || strcmp(value, "false") == 0 ||
-	    strcmp(value, "0") == 0 || strcmp(value, "off") == 0)
+	else if (strcasecmp(value, "no") == 0 ||
+	    strcasecmp(value, "false") == 0 || strcmp(value, "0") == 0 ||
+	    strcasecmp(value, "off") == 0)
 		*out = false;
 	else
 		return -1;
@@ -274,6 +276,11 @@ apply(struct options *o, int id, const char *name, const char *value,
 	char		*end;
 	double		 t;
 
+	if (value != NULL && value[0] == '\0' && (id == 'o' || id == 's' ||
+	    id == 'c' || id == OPT_EVENTS || id == OPT_REPORT)) {
+		snprintf(err, errlen, "option '%s' needs a path", name);
+		return -1;
+	}
 	switch (id) {
 	case 'o':
 		set_string(&o->output, value);
@@ -485,6 +492,35 @@ load_config(struct options *o, const char *path, char *err, size_t errlen)
 	return 0;
 }
 
+/*
+ * True when two paths, at least one of them not there yet, name the same
+ * place: the same directory (by device and inode) and the same last
+ * component ("x.json", "./x.json" and "/abs/x.json").
+ */
+static bool
+same_place(const char *a, const char *b)
+{
+	const char	*na = strrchr(a, '/'), *nb = strrchr(b, '/');
+	struct stat	 da, db;
+	char		*dir;
+	int		 ra, rb;
+
+	na = na != NULL ? na + 1 : a;
+	nb = nb != NULL ? nb + 1 : b;
+	if (strcmp(na, nb) != 0 || *na == '\0')
+		return false;
+	dir = xstrdup(a);
+	dir[na - a] = '\0';
+	ra = stat(*dir != '\0' ? dir : ".", &da);
+	free(dir);
+	dir = xstrdup(b);
+	dir[nb - b] = '\0';
+	rb = stat(*dir != '\0' ? dir : ".", &db);
+	free(dir);
+	return ra == 0 && rb == 0 && da.st_dev == db.st_dev &&
+	    da.st_ino == db.st_ino;
+}
+
 /* True when two paths name one existing file (or are the same text). */
 static bool
 same_file(const char *a, const char *b)
@@ -494,7 +530,7 @@ same_file(const char *a, const char *b)
 	if (strcmp(a, b) == 0)
 		return true;
 	if (stat(a, &sa) != 0 || stat(b, &sb) != 0)
-		return false;
+		return same_place(a, b);
 	return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino &&
 	    S_ISREG(sa.st_mode);
 }

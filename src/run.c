@@ -856,6 +856,7 @@ run(const struct options *opts)
 	set.limits.every_event = opts->events != NULL;
 	set.stop = &stop_requested;
 	stream_stop_on(&stop_requested);
+	sink_stop_on(&stop_requested);
 	if (open_outputs(&rs) != 0 || restore(&rs, &saved) != 0)
 		goto out;
 

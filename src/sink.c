@@ -38,6 +38,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -68,6 +69,15 @@ struct sink {
 	char			 error[256];	/* why lines wait, or "" */
 };
 
+static volatile sig_atomic_t	*stop_flag;	/* sink_stop_on() */
+
+/* Give up an open that a signal interrupted once *flag is set. */
+void
+sink_stop_on(volatile sig_atomic_t *flag)
+{
+	stop_flag = flag;
+}
+
 /* The name used in messages: the path, or "stdout". */
 static const char *
 display_name(const struct sink *sink)
@@ -89,10 +99,12 @@ open_path(const char *path, char *err, size_t errlen)
 	    strcmp(path, "/dev/stderr") == 0 ||
 	    strncmp(path, "/dev/fd/", 8) == 0)
 		nofollow = 0;
+	/* A FIFO waits here for its reader; SIGTERM ends the wait. */
 	do {
 		fd = open(path, O_WRONLY | O_APPEND | O_CREAT | nofollow |
 		    O_CLOEXEC, 0640);
-	} while (fd == -1 && errno == EINTR);
+	} while (fd == -1 && errno == EINTR &&
+	    (stop_flag == NULL || !*stop_flag));
 	if (fd != -1)
 		return fd;
 

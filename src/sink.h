@@ -10,6 +10,7 @@
 #ifndef FANIN_SINK_H
 #define FANIN_SINK_H
 
+#include <signal.h>
 #include <stddef.h>
 
 struct sink;
@@ -42,6 +43,12 @@ const char	*sink_error(const struct sink *);
 
 /* The path given at open ("-" for stdout). */
 const char	*sink_path(const struct sink *);
+
+/*
+ * Give up an open of an output (a FIFO waiting for its reader) that a
+ * signal interrupted when *flag is non-zero then.
+ */
+void		 sink_stop_on(volatile sig_atomic_t *flag);
 
 /*
  * Flush what can be written (a full disk gets a few seconds), close,

@@ -86,6 +86,40 @@ check "config: a ';' comment after a value" 0 \
     "$("$FANIN" -c "$TMP/inline.conf" -o /dev/null "$TMP/conn.log" \
     2>/dev/null; echo $?)"
 
+# Flags in a config file take any case; an empty path is a usage error.
+printf 'stats = YES\nthreshold = 0\n' > "$TMP/case.conf"
+"$FANIN" -c "$TMP/case.conf" -o /dev/null "$TMP/conn.log" \
+    2> "$TMP/case.err"
+check "config: stats = YES" "0 1" "$? $(grep -c '^total ' "$TMP/case.err")"
+printf 'events =\n' > "$TMP/empty.conf"
+check "config: events = (empty) is a usage error" 2 \
+    "$("$FANIN" -c "$TMP/empty.conf" "$TMP/conn.log" >/dev/null 2>&1
+    echo $?)"
+
+# -o and --events spelled two ways for a file not there yet.
+(cd "$TMP" && "$FANIN" -o twice.json --events=./twice.json conn.log \
+    2>/dev/null)
+check "-o x and --events=./x, x not there yet: usage error" "2 no" \
+    "$? $([ -e "$TMP/twice.json" ] && echo yes || echo no)"
+
+# An output FIFO waits for its reader; SIGTERM ends the wait.
+if ! under_valgrind; then
+	mkfifo "$TMP/out.fifo"
+	"$FANIN" -o "$TMP/out.fifo" "$TMP/conn.log" 2>/dev/null &
+	pid=$!
+	sleep 0.3
+	kill -TERM "$pid"
+	i=0
+	while kill -0 "$pid" 2>/dev/null && [ $i -lt 50 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	check "output FIFO without a reader: SIGTERM ends fanin" gone \
+	    "$(kill -0 "$pid" 2>/dev/null && echo running || echo gone)"
+	kill -KILL "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+fi
+
 # stdin cannot be followed: a usage error, not a file named "-".
 : > "$TMP/-"
 (cd "$TMP" && echo | "$FANIN" --follow - 2> "$TMP/follow-stdin.err")
