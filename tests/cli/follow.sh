@@ -21,20 +21,6 @@ start() {
 	PID=$!
 }
 
-# lines FILE: its line count.
-lines() {
-	if [ -f "$1" ]; then wc -l < "$1" | tr -d ' '; else echo 0; fi
-}
-
-# wait_lines FILE N: wait until FILE has at least N lines (lib.sh WAITS).
-wait_lines() {
-	i=0
-	while [ "$(lines "$1")" -lt "$2" ] && [ $i -lt "$WAITS" ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
-}
-
 # wait_grep PATTERN FILE: wait until PATTERN is in FILE (lib.sh WAITS).
 wait_grep() {
 	i=0

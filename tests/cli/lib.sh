@@ -32,6 +32,40 @@ fi
 WAITS=100
 [ -z "${FANIN_VALGRIND:-}" ] || WAITS=600
 
+# lines FILE: its line count.
+lines() {
+	if [ -f "$1" ]; then wc -l < "$1" | tr -d ' '; else echo 0; fi
+}
+
+# wait_lines FILE N: wait until FILE has at least N lines (WAITS).
+wait_lines() {
+	i=0
+	while [ "$(lines "$1")" -lt "$2" ] && [ $i -lt "$WAITS" ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+}
+
+# sigterm_ends NAME CMD...: start CMD (a fanin that waits on a FIFO) in
+# the background, send it SIGTERM, and check that it ends (5 s at most).
+sigterm_ends() {
+	name=$1
+	shift
+	"$@" 2>/dev/null &
+	pid=$!
+	sleep 0.3
+	kill -TERM "$pid"
+	i=0
+	while kill -0 "$pid" 2>/dev/null && [ $i -lt 50 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	check "$name: SIGTERM ends fanin" gone \
+	    "$(kill -0 "$pid" 2>/dev/null && echo running || echo gone)"
+	kill -KILL "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+}
+
 # under_valgrind: true when $FANIN runs under valgrind.
 under_valgrind() {
 	[ -n "${FANIN_VALGRIND:-}" ]
