@@ -443,8 +443,11 @@ forget_reused_inode(struct follow *fw, const struct tracked *t)
 		    fw->known[i].inode == (uint64_t)t->in->ino &&
 		    fw->known[i].fingerprint != t->fingerprint) {
 			log_warn("file=%s reuses the inode of file=%s, which "
-			    "is gone; its saved offset is dropped", t->name,
-			    fw->known[i].path);
+			    "is gone; its saved offset=%llu is dropped "
+			    "(records after it are read only where a copy "
+			    "of it is watched, e.g. the archive)", t->name,
+			    fw->known[i].path,
+			    (unsigned long long)fw->known[i].offset);
 			free(fw->known[i].path);
 			memmove(fw->known + i, fw->known + i + 1,
 			    (fw->nknown - i - 1) * sizeof *fw->known);
