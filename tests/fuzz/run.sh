@@ -27,5 +27,5 @@ for f in $FUZZ_ONLY record zeek_tsv json stream model_state; do
 	    grep -E 'stat::number_of_executed_units|cov:.*DONE|ERROR|crash-' |
 	    tail -3)
 	[ -z "$(ls tests/fuzz/crash-* 2>/dev/null)" ] || exit 1
-	[ -n "$FUZZ_ONLY" ] && break
+	[ -z "$FUZZ_ONLY" ] || break
 done
