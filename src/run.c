@@ -883,10 +883,8 @@ out:
 		free(files);
 	}
 	state_clear(&saved);
-	/* Lines a full disk kept waiting get their last chance here; the
-	   run failed only if some are lost. */
-	if (rs.output_failed == 1)
-		recovered(&rs);
+	/* Lines a full disk kept waiting get their last chance in
+	   sink_close(); the run failed only if some are lost. */
 	lost = sink_close(rs.alerts) != 0;
 	lost |= sink_close(rs.events) != 0;
 	if (lost)

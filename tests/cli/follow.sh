@@ -21,13 +21,15 @@ start() {
 	PID=$!
 }
 
+# holds PATTERN FILE: true when PATTERN is in FILE (quiet if it is not
+# there yet).
+holds() {
+	grep -q "$1" "$2" 2>/dev/null
+}
+
 # wait_grep PATTERN FILE: wait until PATTERN is in FILE (lib.sh WAITS).
 wait_grep() {
-	i=0
-	while ! grep -q "$1" "$2" 2>/dev/null && [ $i -lt "$WAITS" ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
+	wait_until holds "$1" "$2"
 }
 
 # stop: SIGTERM, and the exit status in $RC.

@@ -37,17 +37,32 @@ lines() {
 	if [ -f "$1" ]; then wc -l < "$1" | tr -d ' '; else echo 0; fi
 }
 
-# wait_lines FILE N: wait until FILE has at least N lines (WAITS).
-wait_lines() {
+# wait_until CMD...: run CMD every 0.1 s until it succeeds (WAITS).
+wait_until() {
 	i=0
-	while [ "$(lines "$1")" -lt "$2" ] && [ $i -lt "$WAITS" ]; do
+	while ! "$@" && [ $i -lt "$WAITS" ]; do
 		sleep 0.1
 		i=$((i + 1))
 	done
 }
 
+# has_lines FILE N: true when FILE has at least N lines.
+has_lines() {
+	[ "$(lines "$1")" -ge "$2" ]
+}
+
+# wait_lines FILE N: wait until FILE has at least N lines (WAITS).
+wait_lines() {
+	wait_until has_lines "$1" "$2"
+}
+
+# ended PID: true when the process is gone.
+ended() {
+	! kill -0 "$1" 2>/dev/null
+}
+
 # sigterm_ends NAME CMD...: start CMD (a fanin that waits on a FIFO) in
-# the background, send it SIGTERM, and check that it ends (5 s at most).
+# the background, send it SIGTERM, and check that it ends (WAITS).
 sigterm_ends() {
 	name=$1
 	shift
@@ -55,11 +70,7 @@ sigterm_ends() {
 	pid=$!
 	sleep 0.3
 	kill -TERM "$pid"
-	i=0
-	while kill -0 "$pid" 2>/dev/null && [ $i -lt 50 ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
+	wait_until ended "$pid"
 	check "$name: SIGTERM ends fanin" gone \
 	    "$(kill -0 "$pid" 2>/dev/null && echo running || echo gone)"
 	kill -KILL "$pid" 2>/dev/null

@@ -51,15 +51,15 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# holds_count PATTERN FILE N: true when N lines of FILE hold PATTERN.
+holds_count() {
+	[ "$(grep -c "$1" "$2" 2>/dev/null)" -ge "$3" ]
+}
+
 # wait_count PATTERN FILE N: wait until N lines of FILE hold PATTERN
 # (lib.sh WAITS).
 wait_count() {
-	i=0
-	while [ "$(grep -c "$1" "$2" 2>/dev/null)" -lt "$3" ] &&
-	    [ $i -lt "$WAITS" ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
+	wait_until holds_count "$1" "$2" "$3"
 }
 
 # conns PHASE N: a connection list giving N alerts with --min-sources=100,
@@ -106,11 +106,7 @@ EOF
     > "$TMP/collector.err" 2>&1 &
 COLLECTOR=$!
 PIDS="$COLLECTOR"
-i=0
-while [ ! -s "$TMP/port" ] && [ $i -lt "$WAITS" ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
+wait_until test -s "$TMP/port"
 PORT=$(cat "$TMP/port" 2>/dev/null)
 check "collector listening" yes \
     "$(case $PORT in [1-9]*) echo yes ;; *) echo "no port" ;; esac)"
@@ -133,11 +129,7 @@ check "contrib config validates (rsyslogd -N1)" 0 "$?"
     -o "$A" "$TMP/in" 2> "$TMP/fanin.err" &
 FANIN_PID=$!
 PIDS="$FANIN_PID $PIDS"
-i=0
-while [ ! -f "$A" ] && [ $i -lt "$WAITS" ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
+wait_until test -f "$A"
 "$RSYSLOGD" -n -f "$TMP/sensor.conf" -i "$TMP/sensor.pid" \
     > "$TMP/sensor.err" 2>&1 &
 SENSOR=$!

@@ -14,20 +14,6 @@ lines() {
 	if [ -f "$1" ]; then wc -l < "$1" | tr -d ' '; else echo 0; fi
 }
 
-# wait_until CMD...: run CMD every 0.1 s until it succeeds (lib.sh WAITS).
-wait_until() {
-	i=0
-	while ! "$@" && [ $i -lt "$WAITS" ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
-}
-
-# has_lines FILE N: true when FILE has at least N lines.
-has_lines() {
-	[ "$(lines "$1")" -ge "$2" ]
-}
-
 # write_state PATH BODY: a state file with the right checksum.
 write_state() {
 	sum=$(printf '%s' "$2" | xxh64sum | cut -d' ' -f1)
