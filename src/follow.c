@@ -509,11 +509,17 @@ choose_start(struct follow *fw, struct tracked *t)
 	}
 	if (best == 0)
 		return;
-	log_warn("file=%s holds the records of file=%s (same first record); "
-	    "continuing at offset=%llu, nothing read twice", t->name, from,
-	    (unsigned long long)best);
-	t->in->resume_offset = best;
-	t->in->header_offset = header;
+	at = input_resume_from_copy(t->in, tracked_fd(t), best, header);
+	if (at == best)
+		log_warn("file=%s holds the records of file=%s (same first "
+		    "record); continuing at offset=%llu, nothing read twice",
+		    t->name, from, (unsigned long long)best);
+	else
+		log_warn("file=%s holds the first records of file=%s, which "
+		    "was read to offset=%llu; this file is shorter there or "
+		    "differs, so it continues at its line boundary "
+		    "offset=%llu", t->name, from, (unsigned long long)best,
+		    (unsigned long long)at);
 }
 
 /* ---------------------------------------------------------------- */

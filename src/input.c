@@ -264,7 +264,8 @@ enter_at_offset(struct input_file *f, int fd)
 	f->skip_until = 0;
 	if (f->resume_offset == 0)
 		return;
-	if (is_compressed(fd)) {
+	if (is_compressed(fd) || f->reach_by_reading) {
+		f->reach_by_reading = false;
 		f->skip_until = f->resume_offset;
 		return;
 	}
@@ -280,6 +281,51 @@ enter_at_offset(struct input_file *f, int fd)
 		return;
 	}
 	f->base = f->resume_offset;
+}
+
+/* The offset just past the last newline before at, or 0. */
+static uint64_t
+line_start_before(int fd, uint64_t at)
+{
+	char		buf[4096];
+	uint64_t	start;
+	size_t		n, i;
+
+	while (at > 0) {
+		n = at < sizeof buf ? (size_t)at : sizeof buf;
+		start = at - n;
+		if (pread(fd, buf, n, (off_t)start) != (ssize_t)n)
+			return 0;
+		for (i = n; i > 0; i--)
+			if (buf[i - 1] == '\n')
+				return start + i;
+		at = start;
+	}
+	return 0;
+}
+
+/* See input.h. */
+uint64_t
+input_resume_from_copy(struct input_file *f, int fd, uint64_t offset,
+    uint64_t header_offset)
+{
+	struct stat	st;
+	uint64_t	at;
+
+	f->resume_offset = offset;
+	f->header_offset = header_offset;
+	f->reach_by_reading = false;
+	if (offset == 0 || is_compressed(fd) || fstat(fd, &st) != 0)
+		return offset;
+	at = offset < (uint64_t)st.st_size ? offset : (uint64_t)st.st_size;
+	at = line_start_before(fd, at);
+	if (at == offset && (header_offset == INPUT_NO_HEADER ||
+	    header_offset < offset))
+		return offset;
+	f->resume_offset = at;
+	f->header_offset = INPUT_NO_HEADER;
+	f->reach_by_reading = at > 0;
+	return at;
 }
 
 /* Open the file's stream and decoders if they are not open. */
@@ -358,6 +404,7 @@ input_rewind(struct input_file *f)
 		(void)lseek(fd, 0, SEEK_SET);
 	f->resume_offset = 0;
 	f->header_offset = INPUT_NO_HEADER;
+	f->reach_by_reading = false;
 	f->done = false;
 	return 0;
 }

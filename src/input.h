@@ -65,6 +65,8 @@ struct input_file {
 						   entered by seeking */
 	uint64_t		 skip_until;	/* lines before this are
 						   skipped (headers decoded) */
+	bool			 reach_by_reading; /* reach resume_offset
+						   by reading, not seeking */
 	bool			 in_header;	/* the last line was '#' */
 };
 
@@ -116,6 +118,20 @@ void	 input_order(struct input_file **files, size_t nfiles,
  */
 int	 input_read(struct input_file *, const struct input_settings *,
 	     bool finished, input_event_fn fn, void *arg);
+
+/*
+ * Start the file, not yet opened, where a copy of its content stopped:
+ * another file with the same first record, read to offset (decompressed),
+ * its header block at header_offset.  A compressed file is decoded from
+ * its start and its lines before offset skipped.  A plain file is
+ * entered by seeking only where the copy's position fits it: within its
+ * size and at a line boundary.  Where it does not (the copy holds more
+ * than this file, a #close trailer say, or differs), the start is the
+ * last line boundary at or before offset, reached by reading so that the
+ * file's own header is decoded.  Returns the offset it will start at.
+ */
+uint64_t input_resume_from_copy(struct input_file *, int fd,
+	     uint64_t offset, uint64_t header_offset);
 
 /*
  * Close the file's stream and decoders (the stats stay).  The offset

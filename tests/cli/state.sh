@@ -20,6 +20,15 @@ write_state() {
 	printf 'fanin-state 1 xxh64=%s\n%s' "$sum" "$2" > "$1"
 }
 
+# append_cdpa4 FILE: one more attempt to 203.0.113.5, from a fifth source.
+append_cdpa4() {
+	{
+		printf '1767607204.000000\tCdpA4\t198.51.100.14\t56004'
+		printf '\t203.0.113.5\t3389\ttcp\t-\t-\t-\t-\tS0\t-\t-\t0'
+		printf '\tS\t1\t60\t0\t0\t-\n'
+	} >> "$1"
+}
+
 # 04: offset past 2 GiB, from a state written by hand.  The file is a
 # hole of 2200000000 zero bytes and two lines; its fingerprint is that of
 # its first 1 KiB (zeros).
@@ -77,27 +86,37 @@ check "state through a symlink: refused" "1 1" \
 # A replay of the archive and the live directory with a state, then
 # --follow on the live directory with the same state: the live file and
 # its archived copy are read once, and only what is appended later is
-# read by the follower.
-D="$TMP/d07"; mkdir -p "$D"
-grep -v '^#close' "$C/07-rotated-compressed-duplicate/live/conn.log" \
-    > "$D/conn.log"
-"$FANIN" --count-attempts --state="$TMP/s07" --events="$TMP/s07.ev" \
-    -o /dev/null "$C/07-rotated-compressed-duplicate/archive" "$D" \
-    2>/dev/null
-check "replay with state: the four records once" 4 "$(lines "$TMP/s07.ev")"
-"$FANIN" --follow --count-attempts --state="$TMP/s07" \
-    --events="$TMP/s07.ev" -o /dev/null "$D" 2> "$TMP/s07.err" &
-PID=$!
-{
-	printf '1767607204.000000\tCdpA4\t198.51.100.14\t56004\t203.0.113.5'
-	printf '\t3389\ttcp\t-\t-\t-\t-\tS0\t-\t-\t0\tS\t1\t60\t0\t0\t-\n'
-} >> "$D/conn.log"
-wait_until has_lines "$TMP/s07.ev" 5
-kill -TERM $PID
-wait $PID
-check "follow after replay: only the appended record" \
-    "CdpA0 CdpA1 CdpA2 CdpA3 CdpA4" \
-    "$(jq -r .event.id "$TMP/s07.ev" | tr '\n' ' ' | sed 's/ $//')"
+# read by the follower.  The archived copy holds a #close line the live
+# file lacks, so the copy's offset is past the live file's end: the live
+# file must continue at its own end, not inside the appended line.  The
+# line is appended before the follower starts, then after it started.
+for when in before after; do
+	D="$TMP/d07$when"; mkdir -p "$D"
+	grep -v '^#close' "$C/07-rotated-compressed-duplicate/live/conn.log" \
+	    > "$D/conn.log"
+	"$FANIN" --count-attempts --state="$D.state" --events="$D.ev" \
+	    -o /dev/null "$C/07-rotated-compressed-duplicate/archive" "$D" \
+	    2>/dev/null
+	check "replay with state ($when): the four records once" 4 \
+	    "$(lines "$D.ev")"
+	check "replay with state ($when): the live file saved at its end" \
+	    841 \
+	    "$(sed 1d "$D.state" | jq ".files[] | select(.path == \"$D/conn.log\")
+	    | .offset")"
+	[ "$when" = before ] && append_cdpa4 "$D/conn.log"
+	"$FANIN" --follow --count-attempts --state="$D.state" \
+	    --events="$D.ev" -o /dev/null "$D" 2> "$D.err" &
+	PID=$!
+	[ "$when" = after ] && append_cdpa4 "$D/conn.log"
+	wait_until has_lines "$D.ev" 5
+	kill -TERM $PID
+	wait $PID
+	check "follow after replay, appended $when it starts: the new record" \
+	    "CdpA0 CdpA1 CdpA2 CdpA3 CdpA4" \
+	    "$(jq -r .event.id "$D.ev" | tr '\n' ' ' | sed 's/ $//')"
+	check "follow after replay, appended $when it starts: no warning" 0 \
+	    "$(grep -c 'missing-header' "$D.err")"
+done
 
 # kill -9 while a day of real logs is written and rotated.  The hour
 # 12:00 carries 25 new RDP sources (added here) to raise an alert.
