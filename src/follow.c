@@ -89,6 +89,8 @@ struct tracked {
 struct candidate {
 	char		*name;
 	struct stat	 st;
+	bool		 probed;	/* probed_fp taken when ordered */
+	uint64_t	 probed_fp;	/* its first record then */
 };
 
 struct follow {
@@ -228,6 +230,8 @@ add_candidate(struct follow *fw, const char *name, const struct stat *st)
 	fw->cands = xrealloc(fw->cands, (fw->ncands + 1) * sizeof *fw->cands);
 	fw->cands[fw->ncands].name = xstrdup(name);
 	fw->cands[fw->ncands].st = *st;
+	fw->cands[fw->ncands].probed = false;
+	fw->cands[fw->ncands].probed_fp = 0;
 	fw->ncands++;
 }
 
@@ -713,19 +717,35 @@ update(struct follow *fw, struct tracked *t, input_event_fn fn, void *arg,
 	return rc != 0;
 }
 
-/* Start watching a file found under a new identity. */
+/*
+ * Start watching a file found under a new identity.  Returns NULL when
+ * it cannot be opened, setting *relist when the name no longer leads to
+ * the file that was listed and ordered: gone, another inode, or the same
+ * inode reused by a newer file (its first record changed).  The listing
+ * is then out of date, and files written meanwhile, older than those
+ * still to come in this look, may be missing from it.
+ */
 static struct tracked *
-track(struct follow *fw, const struct candidate *c)
+track(struct follow *fw, const struct candidate *c, bool *relist)
 {
-	struct tracked	*t;
-	struct stat	 st;
-	int		 fd;
+	struct follow_fingerprint	 fp;
+	struct tracked			*t;
+	struct stat			 st;
+	int				 fd;
 
-	if ((fd = open(c->name, O_RDONLY | O_CLOEXEC | O_NOCTTY)) == -1)
+	*relist = false;
+	if ((fd = open(c->name, O_RDONLY | O_CLOEXEC | O_NOCTTY)) == -1) {
+		*relist = errno == ENOENT;
 		return NULL;
+	}
 	if (fstat(fd, &st) != 0 || st.st_dev != c->st.st_dev ||
-	    st.st_ino != c->st.st_ino) {
-		close(fd);	/* replaced meanwhile; next look */
+	    st.st_ino != c->st.st_ino || (c->probed &&
+	    follow_fingerprint(fd, c->name, &fp) == 1 && fp.len > 0 &&
+	    fp.hash != c->probed_fp)) {
+		log_debug("file=%s is not the file listed any more; listing "
+		    "again", c->name);
+		close(fd);
+		*relist = true;
 		return NULL;
 	}
 	t = xcalloc(1, sizeof *t);
@@ -743,6 +763,8 @@ track(struct follow *fw, const struct candidate *c)
 	    (fw->nfiles + 1) * sizeof *fw->inputs);
 	fw->inputs[fw->nfiles - 1] = t->in;
 	watch_directory_of(fw, c->name, false);
+	log_debug("file=%s new (size=%lld); watched", c->name,
+	    (long long)st.st_size);
 	return t;
 }
 
@@ -763,18 +785,39 @@ match(struct follow *fw, const struct candidate *c)
 }
 
 /*
- * The order new files are read in: at the first look, by their first
- * record's time (as a replay orders them); later, as they appear.
+ * The order new files are read in: by their first record's time, as a
+ * replay orders them.  At the first look that is the whole directory; at
+ * a later one, more than one new file means several hours were written
+ * and rotated while fanin was busy or slow to start, and reading them as
+ * listed would make the older hours late.
  */
 static size_t
-order_new(struct follow *fw, const struct candidate **news, size_t n)
+order_new(const struct follow *fw, struct candidate **news, size_t n)
 {
-	struct input_file	**probe;
-	const struct candidate	 *tmp;
-	size_t			  i, j;
+	struct follow_fingerprint	  fp;
+	struct input_file		**probe;
+	struct candidate		 *tmp;
+	struct stat			  st;
+	size_t				  i, j;
+	int				  fd;
 
-	if (fw->first_look_done || n < 2)
+	if (n < 2)
 		return n;
+	/* What each file holds as it is ordered, for track() to check. */
+	for (i = 0; i < n; i++) {
+		if ((fd = open(news[i]->name, O_RDONLY | O_CLOEXEC |
+		    O_NOCTTY | O_NONBLOCK)) == -1)
+			continue;
+		if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+		    st.st_dev == news[i]->st.st_dev &&
+		    st.st_ino == news[i]->st.st_ino &&
+		    follow_fingerprint(fd, news[i]->name, &fp) == 1 &&
+		    fp.len > 0) {
+			news[i]->probed = true;
+			news[i]->probed_fp = fp.hash;
+		}
+		close(fd);
+	}
 	probe = xcalloc(n, sizeof *probe);
 	for (i = 0; i < n; i++) {
 		probe[i] = input_new(news[i]->name);
@@ -833,11 +876,12 @@ int
 follow_scan(struct follow *fw, input_event_fn fn, void *arg,
     follow_release_fn on_release, bool *progress)
 {
-	const struct candidate	**news;
+	struct candidate	**news;
 	struct tracked		 *t;
 	struct stat		  st;
 	size_t			  i, nnew = 0;
 	int			  rc = 0, fd;
+	bool			  relist;
 
 	*progress = false;
 	list_candidates(fw);
@@ -881,13 +925,20 @@ follow_scan(struct follow *fw, input_event_fn fn, void *arg,
 			rc |= update(fw, t, fn, arg, progress);
 	}
 
-	/* New files, one at a time, so a copy sees what its twin read. */
+	/*
+	 * New files, one at a time, so a copy sees what its twin read.  A
+	 * listing found out of date ends the look; the next one lists and
+	 * orders again.
+	 */
 	nnew = order_new(fw, news, nnew);
 	for (i = 0; i < nnew; i++) {
 		if (fw->set->stop != NULL && *fw->set->stop)
 			break;
-		if ((t = track(fw, news[i])) == NULL)
+		if ((t = track(fw, news[i], &relist)) == NULL) {
+			if (relist)
+				break;
 			continue;
+		}
 		*progress = true;
 		rc |= update(fw, t, fn, arg, progress);
 		if (!fw->live)
