@@ -108,17 +108,24 @@
  * A spike that straddles a bucket boundary (four sources at 11:50, six
  * at 12:10) is split in two halves that may each look ordinary.  While
  * the bucket before is still open (the first `lateness` of the new one)
- * and did not alert, the union of both buckets' sources (a sketch merge)
- * is also scored, against the sum of both buckets' levels, each taken
+ * and did not alert, the union of the new bucket's sources and those
+ * first seen in the last min(lateness, span) of the one before (its
+ * tail) is also scored, against the new bucket's level plus the tail's
+ * share of the earlier one's (a sixth at the defaults), each level taken
  * from the history before the earlier bucket, so the first half is not
  * the baseline of the second; the bucket's score is the larger of the
- * two.  The alert belongs to the later bucket; when the union is what
- * scored, k is the union's count, min_sources applies to it (three and
- * three across 12:00 make six), and the alert lists both buckets'
- * sources and connections.  Fixed mode counts each bucket alone, as a
- * Sigma value_count rule does.  A spike needs score >= threshold and
- * k >= min_sources, and is reported once per destination and bucket, at
- * the event that first qualifies.
+ * two.  Only the tail counts because a spike is a burst: sources that
+ * came hours before the boundary belong to the earlier bucket's own
+ * count, and judging all of them against the sum of two whole levels
+ * would let five new sources split 2/3 across 12:00 pass as ordinary.
+ * An earlier bucket whose sources are not all listed is taken whole,
+ * with its whole level.  The alert belongs to the later bucket; when the
+ * union is what scored, k is the union's count, min_sources applies to
+ * it (three and two across 12:00 make five), and the alert lists the
+ * union's sources and connections.  Fixed mode counts each bucket
+ * alone, as a Sigma value_count rule does.  A spike needs score >=
+ * threshold and k >= min_sources, and is reported once per destination
+ * and bucket, at the event that first qualifies.
  *
  * model_history() gives the report the same figures: the counts of the
  * last buckets, the level m of the bucket holding a time, and the band,
@@ -1231,15 +1238,43 @@ straddle_bucket(const struct destination *d, const struct bucket *b)
 	return prev == NULL || prev->alerted ? NULL : prev;
 }
 
-/* The distinct sources of two buckets together. */
+/*
+ * Where the part of prev that a spike straddling into b can reach back
+ * to begins: the last min(lateness, bucket span) of prev, as long as prev
+ * stays open into b.  All of prev (-INFINITY) when its list of sources
+ * is not whole, since the sources first seen in the tail are then not
+ * all known.
+ */
+static double
+tail_start(const struct model *m, const struct bucket *prev)
+{
+	double	span = m->config.bucket_span;
+	double	reach = fmin(m->config.lateness, span);
+
+	if (prev->truncated || reach >= span)
+		return -INFINITY;
+	return bucket_start(m, prev->index) + span - reach;
+}
+
+/*
+ * The distinct sources of bucket b and of those in prev first seen at or
+ * after from.
+ */
 static uint64_t
-union_count(const struct bucket *a, const struct bucket *b)
+union_count(const struct bucket *prev, const struct bucket *b, double from)
 {
 	struct sketch	*both = sketch_new();
 	uint64_t	 count;
+	uint32_t	 i;
 
-	sketch_merge(both, a->sources);
 	sketch_merge(both, b->sources);
+	if (isinf(from))
+		sketch_merge(both, prev->sources);
+	else
+		for (i = 0; i < prev->nmembers; i++)
+			if (prev->members[i].first >= from)
+				(void)sketch_add(both,
+				    addr_hash(&prev->members[i].ip));
 	count = sketch_count(both);
 	sketch_free(both);
 	return count;
@@ -1247,24 +1282,33 @@ union_count(const struct bucket *a, const struct bucket *b)
 
 /*
  * The score of a spike that straddles the boundary between prev and b:
- * the union of both buckets' sources, count of them, is judged against
- * the sum of both levels, each from the history before prev.
+ * the union of b's sources and those of prev's tail (from tail_start()),
+ * count of them, is judged against b's level plus the tail's share of
+ * prev's, each from the history before prev.  The tail's share f of a
+ * bucket thins prev's count: its mean is f * m, its variance
+ * f^2 * v + f * (1 - f) * m.
  */
 static unsigned
 straddle(const struct model *m, const struct destination *d,
     const struct bucket *prev, const struct bucket *b, uint64_t count)
 {
-	double		mean, variance, pmean, pvariance;
+	double		mean, variance, pmean, pvariance, share = 1;
+	double		from = tail_start(m, prev);
 	unsigned	nonempty;
 
+	if (!isinf(from))
+		share = (bucket_start(m, b->index) - from) /
+		    m->config.bucket_span;
 	(void)expected(m, d, prev->index, INT64_MIN, &pmean, &pvariance,
 	    &nonempty);
 	(void)expected(m, d, b->index, prev->index, &mean, &variance,
 	    &nonempty);
 	pmean = fmax(pmean, MEAN_FLOOR);
 	mean = fmax(mean, MEAN_FLOOR);
-	return score_count(count, mean + pmean, fmax(variance, mean) +
-	    fmax(pvariance, pmean), m->config.threshold);
+	pvariance = fmax(pvariance, pmean);
+	pvariance = share * share * pvariance + share * (1 - share) * pmean;
+	return score_count(count, mean + share * pmean,
+	    fmax(variance, mean) + pvariance, m->config.threshold);
 }
 
 /*
@@ -1346,6 +1390,7 @@ spike_fill(const struct model *m, const struct destination *d,
 	struct spike_source	*s;
 	const struct member	*p, *same;
 	int64_t			 since = prev != NULL ? prev->index : b->index;
+	double			 from = prev != NULL ? tail_start(m, prev) : 0;
 	uint32_t		 i, extra = 0;
 
 	memset(out, 0, sizeof *out);
@@ -1362,7 +1407,8 @@ spike_fill(const struct model *m, const struct destination *d,
 	out->nsources = b->nmembers;
 	out->sources_truncated = b->truncated;
 	if (prev != NULL) {
-		out->connections += prev->connections;
+		if (isinf(from))
+			out->connections += prev->connections;
 		out->sources_truncated |= prev->truncated;
 		extra = prev->nmembers;
 	}
@@ -1376,6 +1422,10 @@ spike_fill(const struct model *m, const struct destination *d,
 	}
 	for (i = 0; i < extra; i++) {
 		p = &prev->members[i];
+		if (p->first < from)
+			continue;
+		if (!isinf(from))
+			out->connections += p->connections;
 		if ((same = member_find(b, &p->ip)) != NULL) {
 			s = &out->sources[same - b->members];
 			s->first = fmin(s->first, p->first);
@@ -1414,7 +1464,7 @@ consider(struct model *m, struct destination *d, struct bucket *b,
 	    count < b->judged + b->judged / RESCORE_SHARE))
 		return 0;
 	if (prev != NULL && m->config.threshold > 0)
-		both = union_count(prev, b);
+		both = union_count(prev, b, tail_start(m, prev));
 	if (count < floor_sources && both < floor_sources)
 		return 0;
 	b->judged = count;

@@ -1176,10 +1176,13 @@ test_straddle(void **state)
 }
 
 /*
- * Under the prior, three new sources just before a boundary and three
- * just after: each bucket alone is below min_sources, their union is a
- * spike (Poisson with 0.35 + 0.35: P(X >= 6) = 8.9e-5, score 71),
- * reported in the second bucket with all six sources and connections.
+ * Under the prior, three new sources in the last half hour before a
+ * boundary and three just after: each bucket alone is below min_sources,
+ * their union is a spike at its fifth source.  It is judged against the
+ * second bucket's level and the share of the first that its last hour
+ * (the lateness) is: Poisson with 0.35 + 0.35 / 6, P(X >= 5) = 6.7e-5,
+ * score 73.  Reported in the second bucket with the five sources and
+ * connections, three of them from before the boundary.
  */
 static void
 test_straddle_floor(void **state)
@@ -1202,16 +1205,44 @@ test_straddle_floor(void **state)
 	assert_int_equal(r.nspikes, 1);
 	s = &r.spikes[0];
 	assert_true(s->bucket_start == edge);
-	assert_int_equal(s->distinct_sources, 6);
-	assert_int_equal(s->score, 71);
-	assert_int_equal(s->connections, 6);
-	assert_int_equal(s->nsources, 6);
+	assert_int_equal(s->distinct_sources, 5);
+	assert_int_equal(s->score, 73);
+	assert_int_equal(s->connections, 5);
+	assert_int_equal(s->nsources, 5);
 	for (k = 0; k < s->nsources; k++) {
 		assert_false(s->sources[k].seen_before);
 		if (s->sources[k].first < edge)
 			earlier++;
 	}
 	assert_int_equal(earlier, 3);
+	run_end(&r);
+}
+
+/*
+ * Sources of the bucket before that came earlier than its last hour are
+ * not part of a spike across the boundary: three new sources three hours
+ * before it and three just after are two quiet buckets (each bucket
+ * alone is below min_sources, and the union holds only the three after).
+ */
+static void
+test_straddle_tail(void **state)
+{
+	struct model_config	 c = default_config();
+	struct flow_event	 ev;
+	struct run		 r;
+	double			 edge = T0 + 2 * DAY;
+	unsigned		 k;
+
+	(void)state;
+	run_start(&r, &c);
+	ev = connection(1, 2, T0 + 600);
+	feed(&r, &ev);
+	for (k = 0; k < 6; k++) {
+		ev = connection(10 + k, 3, edge + (k < 3 ? -180.0 : 1.0) *
+		    MINUTE + k);
+		feed(&r, &ev);
+	}
+	assert_int_equal(r.nspikes, 0);
 	run_end(&r);
 }
 
@@ -1278,6 +1309,7 @@ main(void)
 		cmocka_unit_test(test_history),
 		cmocka_unit_test(test_straddle),
 		cmocka_unit_test(test_straddle_floor),
+		cmocka_unit_test(test_straddle_tail),
 		cmocka_unit_test(test_busy_newcomer),
 	};
 
