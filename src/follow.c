@@ -436,29 +436,38 @@ remember(struct follow *fw, const struct state_file *sf)
 	fw->nknown++;
 }
 
-/* Forget saved entries of an identity that now holds other content. */
+/*
+ * Forget saved entries of an identity that now holds other content.  A
+ * file read to its end and let go in this run loses nothing by it; one
+ * from the state may have had records left after its saved offset.
+ */
 static void
 forget_reused_inode(struct follow *fw, const struct tracked *t)
 {
-	size_t	i;
+	struct state_file	*k;
+	size_t			 i;
 
 	for (i = 0; i < fw->nknown;) {
-		if (fw->known[i].dev == (uint64_t)t->in->dev &&
-		    fw->known[i].inode == (uint64_t)t->in->ino &&
-		    fw->known[i].fingerprint != t->fingerprint) {
+		k = &fw->known[i];
+		if (k->dev != (uint64_t)t->in->dev ||
+		    k->inode != (uint64_t)t->in->ino ||
+		    k->fingerprint == t->fingerprint) {
+			i++;
+			continue;
+		}
+		if (k->drained)
+			log_debug("file=%s reuses the inode of file=%s, read "
+			    "to its end and let go", t->name, k->path);
+		else
 			log_warn("file=%s reuses the inode of file=%s, which "
 			    "is gone; its saved offset=%llu is dropped "
 			    "(records after it are read only where a copy "
 			    "of it is watched, e.g. the archive)", t->name,
-			    fw->known[i].path,
-			    (unsigned long long)fw->known[i].offset);
-			free(fw->known[i].path);
-			memmove(fw->known + i, fw->known + i + 1,
-			    (fw->nknown - i - 1) * sizeof *fw->known);
-			fw->nknown--;
-			continue;
-		}
-		i++;
+			    k->path, (unsigned long long)k->offset);
+		free(k->path);
+		memmove(fw->known + i, fw->known + i + 1,
+		    (fw->nknown - i - 1) * sizeof *fw->known);
+		fw->nknown--;
 	}
 }
 
@@ -514,7 +523,12 @@ choose_start(struct follow *fw, struct tracked *t)
 	if (best == 0)
 		return;
 	at = input_resume_from_copy(t->in, tracked_fd(t), best, header);
-	if (at == best)
+	if (at == best && fw->live)
+		/* Every rotation makes one: worth no warning. */
+		log_debug("file=%s holds the records of file=%s (same first "
+		    "record); continuing at offset=%llu, nothing read twice",
+		    t->name, from, (unsigned long long)best);
+	else if (at == best)
 		log_warn("file=%s holds the records of file=%s (same first "
 		    "record); continuing at offset=%llu, nothing read twice",
 		    t->name, from, (unsigned long long)best);
@@ -568,6 +582,7 @@ release(struct follow *fw, struct tracked *t, input_event_fn fn, void *arg,
 		sf.offset = input_offset(t->in);
 		sf.header_offset = t->in->header_offset;
 		sf.path = t->name;
+		sf.drained = true;
 		remember(fw, &sf);
 	}
 	if (fw->live)

@@ -15,9 +15,10 @@ start() {
 	name=$1
 	shift
 	: > "$TMP/$name.ev"
-	"$FANIN" --follow --count-attempts --threshold=0 --min-sources=100 \
-	    -o "$TMP/$name.al" --events="$TMP/$name.ev" "$@" \
-	    2> "$TMP/$name.err" &
+	# shellcheck disable=SC2086
+	env ${DEBUG_RUN:+FANIN_DEBUG=1} "$FANIN" --follow --count-attempts \
+	    --threshold=0 --min-sources=100 -o "$TMP/$name.al" \
+	    --events="$TMP/$name.ev" "$@" 2> "$TMP/$name.err" &
 	PID=$!
 }
 
@@ -73,7 +74,10 @@ check "01 copytruncate: truncation logged once" 1 \
 D="$TMP/dct"; mkdir -p "$D"
 sh "$SRCDIR/tests/cli/gen_conns.sh" | head -n 320 | to_eve > "$TMP/ct.eve"
 sed -n '1,50p' "$TMP/ct.eve" > "$D/eve.json"
+# Debug messages on: the copy's continuation is routine, not a warning.
+DEBUG_RUN=1
 start ct "$D"
+DEBUG_RUN=
 wait_lines "$TMP/ct.ev" 50
 kill -STOP "$PID"
 sed -n '51,300p' "$TMP/ct.eve" >> "$D/eve.json"
@@ -88,7 +92,8 @@ check "copytruncate behind: 320 events, each once" "320 0" \
     "$(lines "$TMP/ct.ev") $(jq -r .event.id "$TMP/ct.ev" | sort |
     uniq -d | wc -l | tr -d ' ')"
 check "copytruncate behind: the copy went on where the file was" 1 \
-    "$(grep -c 'eve.json.1 holds the records of .*eve.json' "$TMP/ct.err")"
+    "$(grep -c 'debug: .*eve.json.1 holds the records of .*eve.json' \
+    "$TMP/ct.err")"
 
 # A file named before it, or its directory, exists: said once, and
 # read when it appears (a service started before the sensor).
@@ -121,7 +126,9 @@ check "05 inode reuse: 6 then the new file's 2 from offset 0" \
 # 07: the live file and its rotated compressed copy, both watched.
 D="$TMP/d07"; mkdir -p "$D/live" "$D/archive"
 cp "$C/07-rotated-compressed-duplicate/live/conn.log" "$D/live/"
+DEBUG_RUN=1
 start c07 --min-sources=4 "$D/live" "$D/archive"
+DEBUG_RUN=
 wait_lines "$TMP/c07.ev" 4
 cp "$C"/07-rotated-compressed-duplicate/archive/*/*.gz "$D/archive/"
 wait_grep 'same first record' "$TMP/c07.err"
@@ -131,10 +138,13 @@ check "07 compressed copy: four events, not eight" 4 "$(lines "$TMP/c07.ev")"
 check "07 compressed copy: one alert" 1 "$(lines "$TMP/c07.al")"
 
 # 08: lines appended just before a rename are read from the old file,
-# and its gzip is not read again.
+# and its gzip is not read again.  A rotation as Zeek makes it is routine:
+# no warning (debug messages on, to see the gzip recognised).
 D="$TMP/d08"; mkdir -p "$D"
 H="$C/08-rotation-drain-old-fd"
+DEBUG_RUN=1
 start c08 "$D"
+DEBUG_RUN=
 cp "$H/phase1.log" "$D/conn.log"
 wait_lines "$TMP/c08.ev" 2
 cat "$H/phase2-appended-just-before-rotate.log" >> "$D/conn.log"
@@ -148,6 +158,7 @@ stop
 check "08 rotation: five events exactly once" \
     "198.51.100.10 198.51.100.11 198.51.100.12 198.51.100.13 198.51.100.16" \
     "$(jq -r .source.ip "$TMP/c08.ev" | sort | tr '\n' ' ' | sed 's/ $//')"
+check "08 rotation: no warning" 0 "$(grep -c 'warning' "$TMP/c08.err")"
 
 # 11: a partial last line waits for its end.
 D="$TMP/d11"; mkdir -p "$D"
