@@ -351,8 +351,13 @@ file_open(struct input_file *f, const struct input_settings *set)
 			enter_at_offset(f, stream_fd(f->stream));
 	}
 	if (f->stream == NULL) {
-		log_error("%s; the other inputs go on", err);
-		f->stats.unreadable = 1;
+		/* SIGTERM ended a wait for a FIFO's writer: no failure. */
+		if (errno == EINTR && set->stop != NULL && *set->stop)
+			log_debug("%s; stopping", err);
+		else {
+			log_error("%s; the other inputs go on", err);
+			f->stats.unreadable = 1;
+		}
 		f->done = true;
 		line_reader_free(f->lines);
 		record_decoder_free(f->decoder);

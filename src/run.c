@@ -258,14 +258,16 @@ open_outputs(struct run_state *rs)
 
 	rs->alerts = sink_open(rs->opts->output, err, sizeof err);
 	if (rs->alerts == NULL) {
-		log_error("%s", err);
+		if (!stop_requested)
+			log_error("%s", err);
 		return -1;
 	}
 	if (rs->opts->events == NULL)
 		return 0;
 	rs->events = sink_open(rs->opts->events, err, sizeof err);
 	if (rs->events == NULL) {
-		log_error("%s", err);
+		if (!stop_requested)
+			log_error("%s", err);
 		return -1;
 	}
 	return 0;
@@ -857,8 +859,12 @@ run(const struct options *opts)
 	set.stop = &stop_requested;
 	stream_stop_on(&stop_requested);
 	sink_stop_on(&stop_requested);
-	if (open_outputs(&rs) != 0 || restore(&rs, &saved) != 0)
+	if (open_outputs(&rs) != 0 || restore(&rs, &saved) != 0) {
+		/* SIGTERM while an output FIFO waited for its reader. */
+		if (stop_requested)
+			rc = 0;
 		goto out;
+	}
 
 	if (opts->follow || opts->state != NULL) {
 		rc = watch_inputs(&rs, &set, &saved);

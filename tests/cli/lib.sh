@@ -62,11 +62,12 @@ ended() {
 }
 
 # sigterm_ends NAME CMD...: start CMD (a fanin that waits on a FIFO) in
-# the background, send it SIGTERM, and check that it ends (WAITS).
+# the background, send it SIGTERM, and check that it ends (WAITS) with
+# status 0 and no error, as SIGTERM ends any run.
 sigterm_ends() {
 	name=$1
 	shift
-	"$@" 2>/dev/null &
+	"$@" 2> "$TMP/sigterm.err" &
 	pid=$!
 	sleep 0.3
 	kill -TERM "$pid"
@@ -75,6 +76,8 @@ sigterm_ends() {
 	    "$(kill -0 "$pid" 2>/dev/null && echo running || echo gone)"
 	kill -KILL "$pid" 2>/dev/null
 	wait "$pid" 2>/dev/null
+	check "$name: status 0, no error" "0 0" \
+	    "$? $(grep -c 'error' "$TMP/sigterm.err")"
 }
 
 # under_valgrind: true when $FANIN runs under valgrind.
