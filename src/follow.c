@@ -242,11 +242,16 @@ walk_directory(void *arg, const char *dir)
 	watch_directory_of(arg, dir, true);
 }
 
-/* Take a file found by input_walk() as a candidate (input_file_fn). */
+/*
+ * Take a file found by input_walk() as a candidate (input_file_fn); a
+ * directory that could not be listed (st NULL) is looked at again at
+ * the next look.
+ */
 static void
 walk_file(void *arg, const char *path, const struct stat *st)
 {
-	add_candidate(arg, path, st);
+	if (st != NULL)
+		add_candidate(arg, path, st);
 }
 
 /* List every file the watched paths lead to now. */

@@ -155,6 +155,7 @@ walk(const char *dir, int depth, const struct walk_dir *parent,
 	if (depth > 32 || (d = opendir(dir)) == NULL) {
 		log_error("file=%s cannot list directory: %s; skipped", dir,
 		    depth > 32 ? "nested too deep" : strerror(errno));
+		on_file(arg, dir, NULL);
 		return;
 	}
 	if (on_dir != NULL)
@@ -185,11 +186,21 @@ walk(const char *dir, int depth, const struct walk_dir *parent,
 	free(names);
 }
 
-/* Add a file found by input_walk() to the list (input_file_fn). */
+/*
+ * Add a file found by input_walk() to the list (input_file_fn); a
+ * directory that could not be listed (st NULL) is added as unreadable,
+ * already reported.
+ */
 static void
 walk_add(void *arg, const char *path, const struct stat *st)
 {
-	list_add(arg, path, st);
+	struct file_list	*list = arg;
+
+	list_add(list, path, st);
+	if (st == NULL) {
+		list->items[list->count - 1]->stats.unreadable = 1;
+		list->items[list->count - 1]->done = true;
+	}
 }
 
 /* Expand the command line's paths into files. */

@@ -88,8 +88,10 @@ typedef void (*input_file_fn)(void *arg, const char *path,
 /*
  * Walk dir in name order, recursively: on_dir (may be NULL) for each
  * directory, dir itself first, and on_file for each regular file.
- * Symlinks to files are followed, symlinks to directories are not (no
- * loops).  A directory that cannot be listed is reported and skipped.
+ * Symlinks are followed, to files and to directories, except a link to a
+ * directory the walk is already in.  A directory that cannot be listed
+ * is reported, handed to on_file with a NULL stat (so a replay counts
+ * it as unreadable), and skipped.
  */
 void	 input_walk(const char *dir, input_dir_fn on_dir,
 	     input_file_fn on_file, void *arg);

@@ -189,4 +189,20 @@ ln "$TMP/file.al" "$TMP/link.al"
 check "-o and --events on one file by two names is a usage error" 2 $?
 "$FANIN" -o /dev/stdout "$TMP/conn.log" 2>/dev/null > "$TMP/devout.al"
 check "-o /dev/stdout works" 1 "$(wc -l < "$TMP/devout.al" | tr -d ' ')"
+
+# A directory that cannot be listed (here nested past 32 levels, as root
+# can list any other) is said once, counted unreadable, and the run ends
+# with status 1 after reading the rest.
+deep="$TMP/deep"
+for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 \
+    25 26 27 28 29 30 31 32 33 34; do
+	deep="$deep/d"
+done
+mkdir -p "$deep"
+cp "$TMP/conn.log" "$TMP/deep/"
+"$FANIN" --stats -o "$TMP/deep.al" "$TMP/deep" 2> "$TMP/deep.err"
+check "unlistable directory: status 1, said once, unreadable=1, rest read" \
+    "1 1 1 1" "$? $(grep -c 'cannot list directory' "$TMP/deep.err") \
+$(grep '^total ' "$TMP/deep.err" | tr ' ' '\n' | sed -n 's/^unreadable=//p') \
+$(lines "$TMP/deep.al")"
 finish
