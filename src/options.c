@@ -535,6 +535,48 @@ same_file(const char *a, const char *b)
 	    S_ISREG(sa.st_mode);
 }
 
+/*
+ * Check that the files fanin writes (alerts, events, state, report) are
+ * four different files and that none of them is an input named on the
+ * command line: either would destroy what was there.
+ */
+static int
+check_written(const struct options *o, char *err, size_t errlen)
+{
+	const char	*name[4] = { "--output", "--events", "--state",
+			    "--report" };
+	const char	*path[4];
+	struct stat	 st;
+	size_t		 i, j, k;
+
+	path[0] = o->output;
+	path[1] = o->events;
+	path[2] = o->state;
+	path[3] = o->report;
+	for (i = 0; i < 4; i++) {
+		if (path[i] == NULL || strcmp(path[i], "-") == 0 ||
+		    (stat(path[i], &st) == 0 && !S_ISREG(st.st_mode)))
+			continue;
+		for (j = i + 1; j < 4; j++) {
+			if (path[j] == NULL || !same_file(path[i], path[j]))
+				continue;
+			snprintf(err, errlen, "%s and %s name the same file "
+			    "'%s'", name[i], name[j], path[j]);
+			return -1;
+		}
+		for (k = 0; k < o->npaths; k++) {
+			if (strcmp(o->paths[k], "-") == 0 ||
+			    !same_file(path[i], o->paths[k]))
+				continue;
+			snprintf(err, errlen, "%s names the input '%s'; fanin "
+			    "would write over what it reads", name[i],
+			    o->paths[k]);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 /* Check what no single option can check alone. */
 static int
 check_combination(struct options *o, char *err, size_t errlen)
@@ -550,12 +592,8 @@ check_combination(struct options *o, char *err, size_t errlen)
 			return -1;
 		}
 	}
-	if (o->events != NULL && strcmp(o->events, "-") != 0 &&
-	    strcmp(o->output, "-") != 0 && same_file(o->events, o->output)) {
-		snprintf(err, errlen, "--output and --events name the same "
-		    "file '%s'", o->events);
+	if (check_written(o, err, errlen) != 0)
 		return -1;
-	}
 	if (o->events != NULL && strcmp(o->events, "-") == 0 &&
 	    strcmp(o->output, "-") == 0) {
 		snprintf(err, errlen, "--output and --events cannot both be "

@@ -440,7 +440,7 @@ restore_run(struct run_state *rs, const json_t *run)
 
 /*
  * 0 when a file can be made in the directory that holds path (where the
- * state's temporary file goes), else -1 with errno set.
+ * state's or the report's temporary file goes), else -1 with errno set.
  */
 static int
 state_dir_writable(const char *path)
@@ -456,6 +456,33 @@ state_dir_writable(const char *path)
 	rc = access(dir, W_OK | X_OK);
 	free(dir);
 	return rc;
+}
+
+/*
+ * Check before reading that the report can be written at the end: its
+ * directory takes a new file, and the path is not a symlink, device or
+ * pipe, which renaming the page into place would replace (a report at
+ * /dev/stdout would remove that link).  Returns 0, or -1 (reported).
+ */
+static int
+check_report_path(const char *path)
+{
+	struct stat	st;
+
+	if (path == NULL)
+		return 0;
+	if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		log_error("report=%s is not a regular file; refused, since "
+		    "the page is renamed into place and would replace it "
+		    "(give a file path)", path);
+		return -1;
+	}
+	if (state_dir_writable(path) != 0) {
+		log_error("report=%s cannot be written there (%s); not "
+		    "starting", path, strerror(errno));
+		return -1;
+	}
+	return 0;
 }
 
 /*
@@ -716,6 +743,38 @@ skip_copy(struct input_file **files, struct replayed *seen, size_t i)
 	f->header_offset = seen[from].header_offset;
 }
 
+/*
+ * Leave out of a replay the files fanin writes itself, found in a
+ * directory given as input (the alerts of an earlier run beside the
+ * logs, say).  Returns the number of files left.
+ */
+static size_t
+drop_written(const struct options *o, struct input_file **files, size_t n)
+{
+	const char	*written[4] = { o->output, o->events, o->state,
+			    o->report };
+	struct stat	 a, b;
+	size_t		 i, j, kept = 0;
+	bool		 drop;
+
+	for (i = 0; i < n; i++) {
+		drop = false;
+		for (j = 0; j < 4 && !drop && !files[i]->is_stdin; j++)
+			drop = written[j] != NULL &&
+			    stat(written[j], &a) == 0 && S_ISREG(a.st_mode) &&
+			    stat(files[i]->path, &b) == 0 &&
+			    a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+		if (drop) {
+			log_debug("file=%s is an output of this run; not read",
+			    files[i]->path);
+			input_free(files[i]);
+			continue;
+		}
+		files[kept++] = files[i];
+	}
+	return kept;
+}
+
 /* Read every input in order; returns 1 if any could not be read. */
 static int
 read_inputs(struct run_state *rs, struct input_file **files, size_t n,
@@ -759,7 +818,7 @@ static int
 watch_inputs(struct run_state *rs, const struct input_settings *set,
     const struct state *saved)
 {
-	char	*ignore[3];
+	char	*ignore[4];
 	bool	 progress;
 	double	 wait;
 	int	 rc = 0;
@@ -767,8 +826,9 @@ watch_inputs(struct run_state *rs, const struct input_settings *set,
 	ignore[0] = rs->opts->output;
 	ignore[1] = rs->opts->events;
 	ignore[2] = rs->opts->state;
+	ignore[3] = rs->opts->report;
 	rs->follow = follow_new(rs->opts->paths, rs->opts->npaths, set,
-	    rs->opts->follow, saved->files, saved->nfiles, ignore, 3);
+	    rs->opts->follow, saved->files, saved->nfiles, ignore, 4);
 	rs->last_checkpoint = monotonic();
 	for (;;) {
 		rc |= follow_scan(rs->follow, on_event, rs, on_release,
@@ -859,6 +919,8 @@ run(const struct options *opts)
 	set.stop = &stop_requested;
 	stream_stop_on(&stop_requested);
 	sink_stop_on(&stop_requested);
+	if (check_report_path(opts->report) != 0)
+		goto out;
 	if (open_outputs(&rs) != 0 || restore(&rs, &saved) != 0) {
 		/* SIGTERM while an output FIFO waited for its reader. */
 		if (stop_requested)
@@ -871,6 +933,7 @@ run(const struct options *opts)
 		nfiles = follow_files(rs.follow, &files);
 	} else {
 		nfiles = input_expand(opts->paths, opts->npaths, &files);
+		nfiles = drop_written(opts, files, nfiles);
 		input_order(files, nfiles, &set);
 		rc = read_inputs(&rs, files, nfiles, &set);
 	}

@@ -187,6 +187,53 @@ ln "$TMP/file.al" "$TMP/link.al"
 "$FANIN" -o "$TMP/file.al" --events="$TMP/link.al" "$TMP/conn.log" \
     2>/dev/null
 check "-o and --events on one file by two names is a usage error" 2 $?
+
+# The four files fanin writes are four files, and none is an input: each
+# clash is a usage error that leaves the file as it was.
+cp "$TMP/conn.log" "$TMP/clash.log"
+sum=$(cksum < "$TMP/clash.log")
+for pair in "--output --state" "--output --report" "--events --state" \
+    "--events --report" "--state --report"; do
+	set -- $pair
+	rm -f "$TMP/clash.out"
+	"$FANIN" "$1=$TMP/clash.out" "$2=$TMP/clash.out" "$TMP/conn.log" \
+	    2> "$TMP/clash.err"
+	check "$1 and $2 on one file: usage error, said, nothing written" \
+	    "2 1 no" "$? $(grep -c 'name the same file' "$TMP/clash.err") \
+$([ -e "$TMP/clash.out" ] && echo yes || echo no)"
+done
+set --
+for opt in --output --events --state --report; do
+	"$FANIN" "$opt=$TMP/clash.log" "$TMP/clash.log" 2> "$TMP/clash.err"
+	check "$opt naming the input: usage error, said, input intact" \
+	    "2 1 $sum" "$? $(grep -c 'names the input' "$TMP/clash.err") \
+$(cksum < "$TMP/clash.log")"
+done
+
+# The report is renamed into place at the end: a symlink there (as
+# /dev/stdout is) or a directory that takes no file is refused before
+# anything is read, and the link is left as it was.
+ln -s "$TMP/clash.log" "$TMP/report.link"
+"$FANIN" --report="$TMP/report.link" -o "$TMP/rl.al" "$TMP/conn.log" \
+    2> "$TMP/rl.err"
+check "--report at a symlink: status 1, said, link kept, nothing read" \
+    "1 1 link 0" "$? $(grep -c 'not a regular file' "$TMP/rl.err") \
+$([ -L "$TMP/report.link" ] && echo link) $(lines "$TMP/rl.al")"
+"$FANIN" --report="$TMP/no-such-dir/r.html" -o "$TMP/rd.al" \
+    "$TMP/conn.log" 2> "$TMP/rd.err"
+check "--report where no file can be made: status 1, said, nothing read" \
+    "1 1 0" "$? $(grep -c 'cannot be written there' "$TMP/rd.err") \
+$(lines "$TMP/rd.al")"
+
+# Outputs of an earlier run inside the directory replayed are not read.
+mkdir "$TMP/rerun"
+cp "$TMP/conn.log" "$TMP/rerun/"
+for i in 1 2; do
+	"$FANIN" -o "$TMP/rerun/alerts.json" --events="$TMP/rerun/ev.json" \
+	    --report="$TMP/rerun/report.html" "$TMP/rerun" 2> "$TMP/rerun.err"
+done
+check "outputs in the replayed directory: not read, no warning" "2 0" \
+    "$(lines "$TMP/rerun/alerts.json") $(grep -c . "$TMP/rerun.err")"
 "$FANIN" -o /dev/stdout "$TMP/conn.log" 2>/dev/null > "$TMP/devout.al"
 check "-o /dev/stdout works" 1 "$(wc -l < "$TMP/devout.al" | tr -d ' ')"
 
