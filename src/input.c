@@ -472,6 +472,34 @@ warn_reject(struct input_file *f, const struct line *l, const char *reason)
 }
 
 /*
+ * Say, once per file, where the first overlong line and the first NUL
+ * bytes were skipped, as soon as the lines before them have been handed
+ * out (before is the number of the line about to be, UINT64_MAX at the
+ * end), so the messages come in the order of the lines.
+ */
+static void
+warn_skipped(struct input_file *f, uint64_t before)
+{
+	struct line_place	at;
+
+	if (!f->long_said && line_reader_long_lines(f->lines) > 0 &&
+	    (at = line_reader_first_long(f->lines)).number < before) {
+		log_warn("file=%s line=%llu offset=%llu longer than "
+		    "--max-line; skipped, counted in --stats long_lines",
+		    f->path, (unsigned long long)at.number,
+		    (unsigned long long)(f->base + at.offset));
+		f->long_said = true;
+	}
+	if (!f->nul_said && line_reader_nul_bytes(f->lines) > 0 &&
+	    (at = line_reader_first_nul(f->lines)).number < before) {
+		log_warn("file=%s line=%llu NUL bytes skipped (the hole a "
+		    "copytruncate leaves?); counted in --stats nul_bytes",
+		    f->path, (unsigned long long)at.number);
+		f->nul_said = true;
+	}
+}
+
+/*
  * Decode the complete lines buffered now.  Returns 1 when the file turned
  * out not to be a log (reading it stops), else 0.
  */
@@ -504,6 +532,8 @@ decode_lines(struct input_file *f, bool finished, input_event_fn fn,
 			continue;
 		}
 		f->stats.lines++;
+		if (!f->long_said || !f->nul_said)
+			warn_skipped(f, l.number);
 		switch (record_decode(f->decoder, l.text, l.len, &ev,
 		    &reason)) {
 		case RECORD_EVENT:
@@ -534,20 +564,12 @@ decode_lines(struct input_file *f, bool finished, input_event_fn fn,
 
 /*
  * Copy the stream's and framer's figures into the file's stats, and say
- * once per file when NUL bytes or overlong lines were first skipped.
+ * where NUL bytes or an overlong line were first skipped if not yet said.
  */
 static void
 update_stats(struct input_file *f)
 {
-	uint64_t	nul = line_reader_nul_bytes(f->lines);
-	uint64_t	longs = line_reader_long_lines(f->lines);
-
-	if (nul > 0 && f->stats.nul_bytes == 0)
-		log_warn("file=%s NUL bytes skipped (the hole a copytruncate "
-		    "leaves?); counted in --stats nul_bytes", f->path);
-	if (longs > 0 && f->stats.long_lines == 0)
-		log_warn("file=%s a line longer than --max-line skipped; "
-		    "counted in --stats long_lines", f->path);
+	warn_skipped(f, UINT64_MAX);
 	f->stats.bytes_read = stream_offset_in(f->stream);
 	f->stats.bytes_decoded = stream_offset_out(f->stream);
 	f->stats.compression = stream_compression_name(

@@ -68,6 +68,8 @@ struct input_file {
 	bool			 reach_by_reading; /* reach resume_offset
 						   by reading, not seeking */
 	bool			 in_header;	/* the last line was '#' */
+	bool			 long_said;	/* a long line was reported */
+	bool			 nul_said;	/* NUL bytes were reported */
 };
 
 /* Called for every flow event decoded from a file. */

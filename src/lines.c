@@ -68,6 +68,8 @@ struct line_reader {
 	uint64_t	 next_number;	/* number of the line at start */
 	uint64_t	 long_lines;
 	uint64_t	 nul_bytes;
+	struct line_place first_long;	/* where the first long line was */
+	struct line_place first_nul;	/* the line of the first NUL */
 };
 
 /* Make an empty reader. */
@@ -194,6 +196,36 @@ take_partial_gaps(struct line_reader *r)
 }
 
 /*
+ * The number and stream offset of the line that starts at r->tail (the
+ * partial one): the complete lines before it, and every gap up to its
+ * first position, come before it.
+ */
+static struct line_place
+place_of_partial(const struct line_reader *r)
+{
+	struct line_place	 at;
+	const struct gap	*g;
+	const char		*p = r->buf + r->start, *stop = r->buf + r->tail;
+	size_t			 i;
+
+	at.number = r->next_number;
+	at.offset = r->start_offset + (r->tail - r->start);
+	while (p < stop && (p = memchr(p, '\n', (size_t)(stop - p))) !=
+	    NULL) {
+		at.number++;
+		p++;
+	}
+	for (i = 0; i < r->gaps_count; i++) {
+		g = &r->gaps[r->gaps_first + i];
+		if (g->pos > r->tail)
+			break;
+		at.number += g->lines;
+		at.offset += g->bytes;
+	}
+	return at;
+}
+
+/*
  * The partial line is too long: drop it and discard up to its newline.
  * Its bytes, and the gaps inside it, become one gap of one line at its
  * start, which grows as discarding goes on.
@@ -203,6 +235,8 @@ start_discarding(struct line_reader *r)
 {
 	uint64_t	bytes = r->end - r->tail;
 
+	if (r->long_lines == 0)
+		r->first_long = place_of_partial(r);
 	bytes += take_partial_gaps(r);
 	r->end = r->tail;
 	add_gap(r, r->tail, bytes, 1);
@@ -291,6 +325,8 @@ line_reader_feed(struct line_reader *r, const void *bytes, size_t len)
 				r->discarding = false;
 		} else if (*p == '\0') {
 			n = nul_run(p, len);
+			if (r->nul_bytes == 0)
+				r->first_nul = place_of_partial(r);
 			r->nul_bytes += n;
 			add_gap(r, r->end, n, 0);
 		} else {
@@ -374,6 +410,20 @@ uint64_t
 line_reader_long_lines(const struct line_reader *r)
 {
 	return r->long_lines;
+}
+
+/* Where the first line discarded as too long was. */
+struct line_place
+line_reader_first_long(const struct line_reader *r)
+{
+	return r->first_long;
+}
+
+/* The line that held the first NUL byte skipped. */
+struct line_place
+line_reader_first_nul(const struct line_reader *r)
+{
+	return r->first_nul;
 }
 
 /* NUL bytes skipped. */

@@ -28,6 +28,12 @@ struct line {
 					   the decompressed stream */
 };
 
+/* Where a line is: its number and the stream offset of its start. */
+struct line_place {
+	uint64_t	 number;
+	uint64_t	 offset;
+};
+
 /* A reader that keeps lines up to max_line bytes. */
 struct line_reader	*line_reader_new(size_t max_line);
 
@@ -57,6 +63,12 @@ uint64_t		 line_reader_long_lines(const struct line_reader *);
 
 /* NUL bytes skipped. */
 uint64_t		 line_reader_nul_bytes(const struct line_reader *);
+
+/* Where the first long line was (valid once one was discarded). */
+struct line_place	 line_reader_first_long(const struct line_reader *);
+
+/* The line that held the first NUL skipped (valid once one was). */
+struct line_place	 line_reader_first_nul(const struct line_reader *);
 
 /* Offset just past the last line handed out (a safe resume point). */
 uint64_t		 line_reader_offset(const struct line_reader *);

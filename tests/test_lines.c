@@ -421,6 +421,39 @@ test_nul_inside_lines(void **state)
 	got_free(&g);
 }
 
+/*
+ * Where the first NUL and the first long line were, whatever the chunks:
+ * the NUL run starts line 2 at offset 3, the line of twelve bytes past
+ * max_line 8 is line 4 at offset 10.
+ */
+static void
+test_first_places(void **state)
+{
+	static const char	 text[] = "ok\n\0\0x\nyy\nzzzzzzzzzzzz\nw\n"
+				     "\0q\nzzzzzzzzzz\n";
+	static const size_t	 chunks[] = { 1, 3, 5, 4096 };
+	struct line_reader	*r;
+	struct line_place	 at;
+	struct got_list		 g = { 0 };
+	size_t			 i;
+
+	for (i = 0; i < sizeof chunks / sizeof chunks[0]; i++) {
+		r = line_reader_new(8);
+		feed_chunks(r, text, sizeof text - 1, chunks[i], true, &g);
+		assert_int_equal(line_reader_nul_bytes(r), 3);
+		assert_int_equal(line_reader_long_lines(r), 2);
+		at = line_reader_first_nul(r);
+		assert_int_equal(at.number, 2);
+		assert_int_equal(at.offset, 3);
+		at = line_reader_first_long(r);
+		assert_int_equal(at.number, 4);
+		assert_int_equal(at.offset, 10);
+		line_reader_free(r);
+		got_free(&g);
+		memset(&g, 0, sizeof g);
+	}
+}
+
 /* A dropped partial line is gone; later bytes make a new line. */
 static void
 test_discard(void **state)
@@ -582,6 +615,7 @@ main(void)
 {
 	const struct CMUnitTest	tests[] = {
 		cmocka_unit_test(test_nul_hole),
+		cmocka_unit_test(test_first_places),
 		cmocka_unit_test(test_long_line),
 		cmocka_unit_test(test_partial_last_line_closed),
 		cmocka_unit_test(test_partial_last_line_live),

@@ -29,6 +29,28 @@ check "10 long line: four flows" \
     "$(all_sources "$TMP/long.ev")"
 check "10 long line: one long line counted" 1 \
     "$(stat_total long_lines "$TMP/long.st")"
+check "10 long line: said with its line and offset" 1 \
+    "$(grep -c 'line=2 offset=445 longer than --max-line' "$TMP/long.st")"
+check "03 NUL hole: said with its line" 1 \
+    "$(grep -c 'line=1 NUL bytes skipped' "$TMP/nul.st")"
+
+# The class: every skipped line is said with its number, in the order of
+# the lines: a bad record (2), the long line (3), another bad record (4),
+# a record holding a NUL byte (5, the NUL dropped, the record kept).
+E="$C/10-long-line/eve.json"
+{
+	sed -n 1p "$E"
+	echo '{"event_type":"flow","dest_port":3389,"src_ip":'
+	sed -n 2p "$E"
+	echo '{"event_type":"flow","dest_port":3389,"src_ip":"x'
+	sed -n 3p "$E" | sed 's/"proto"/"pr\x00oto"/'
+	sed -n 4p "$E"
+} > "$TMP/order.json"
+run_case order "$TMP/order.json"
+check "skipped lines: each said, in order" "2 3 4 5" \
+    "$(grep -o 'line=[0-9]*' "$TMP/order.st" | cut -d= -f2 | tr '\n' ' ' |
+    sed 's/ $//')"
+check "skipped lines: the record with a NUL kept" 3 "$(lines "$TMP/order.ev")"
 
 run_case closed "$C/11-partial-last-line/closed/eve.json.1"
 check "11 finished file: last unterminated line read" \
