@@ -205,7 +205,8 @@ place_of_partial(const struct line_reader *r)
 {
 	struct line_place	 at;
 	const struct gap	*g;
-	const char		*p = r->buf + r->start, *stop = r->buf + r->tail;
+	const char		*p = r->buf + r->start;
+	const char		*stop = r->buf + r->tail;
 	size_t			 i;
 
 	at.number = r->next_number;
