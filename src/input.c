@@ -580,6 +580,38 @@ update_stats(struct input_file *f)
 	f->stats.nul_bytes = line_reader_nul_bytes(f->lines);
 }
 
+/*
+ * A compressed file found not to be a log may be a log whose damage hit
+ * its first bytes (the gzip checksum is only at the end): decompress the
+ * rest, so corrupt or cut data is reported as such, with status 1.
+ * Returns 0 when the stream is sound (or plain), else -1.
+ */
+static int
+check_compressed_rest(struct input_file *f, const struct input_settings *set)
+{
+	static char	buf[READ_CHUNK];
+	ssize_t		n;
+
+	if (stream_compression(f->stream) == STREAM_PLAIN)
+		return 0;
+	while ((n = stream_read(f->stream, buf, sizeof buf)) > 0)
+		if (set->stop != NULL && *set->stop)
+			return 0;
+	if (n < 0) {
+		log_error("%s; the file is damaged, which is why it did not "
+		    "read as a log", stream_error(f->stream));
+		f->stats.unreadable = 1;
+		return -1;
+	}
+	if (stream_status(f->stream) == STREAM_MID_FRAME) {
+		log_error("file=%s truncated %s stream", f->path,
+		    stream_compression_name(stream_compression(f->stream)));
+		f->stats.truncated = 1;
+		return -1;
+	}
+	return 0;
+}
+
 /* Read what the file holds now and hand every flow event to fn. */
 int
 input_read(struct input_file *f, const struct input_settings *set,
@@ -606,6 +638,8 @@ input_read(struct input_file *f, const struct input_settings *set,
 		line_reader_feed(f->lines, buf, (size_t)n);
 		if (decode_lines(f, false, fn, arg, set->stop) != 0) {
 			f->done = true;
+			if (finished && check_compressed_rest(f, set) != 0)
+				rc = -1;
 			break;
 		}
 		if (set->stop != NULL && *set->stop)

@@ -42,6 +42,19 @@ gzip -dc "$slips" | head -c 80000 > "$TMP/s.json"
 LC_ALL=C flip "$TMP/s.json" "$TMP/flip.json" 173
 survive "eve with bit flips" "$TMP/flip.json"
 
+# A bit flip early in a gzip stream turns its first lines into garbage,
+# so the file does not read as a log; the rest is still decompressed,
+# and the damage is what is reported, with status 1 (gzip's checksum is
+# only at the end).
+b=$(od -An -tu1 -j100 -N1 "$rita" | tr -d ' ')
+cp "$rita" "$TMP/early.gz"
+# shellcheck disable=SC2059
+printf "$(printf '\\%03o' $((255 - b)))" |
+    dd of="$TMP/early.gz" bs=1 seek=100 conv=notrunc 2>/dev/null
+"$FANIN" -o /dev/null "$TMP/early.gz" 2> "$TMP/early.err"
+check "gzip damaged at byte 100: status 1, the damage said" "1 1" \
+    "$? $(grep -c 'corrupt gzip data' "$TMP/early.err")"
+
 # Streams cut at awkward places: exit 1, the complete lines read.
 for n in 10 100 1000 10007; do
 	head -c $n "$rita" > "$TMP/cut$n.gz"
