@@ -463,6 +463,11 @@ forget_reused_inode(struct follow *fw, const struct tracked *t)
 		if (k->drained)
 			log_debug("file=%s reuses the inode of file=%s, read "
 			    "to its end and let go", t->name, k->path);
+		else if (strcmp(k->path, t->name) == 0)
+			log_warn("file=%s holds other records than when its "
+			    "offset=%llu was saved (truncated or rewritten "
+			    "since); read from its start", t->name,
+			    (unsigned long long)k->offset);
 		else
 			log_warn("file=%s reuses the inode of file=%s, which "
 			    "is gone; its saved offset=%llu is dropped "

@@ -118,6 +118,23 @@ for when in before after; do
 	    "$(grep -c 'missing-header' "$D.err")"
 done
 
+# A file truncated and refilled while fanin was stopped (copytruncate
+# with no copy watched): said as such, and read from its start.
+D="$TMP/dtrunc"; mkdir -p "$D"
+E="$C/10-long-line/eve.json"
+sed -n '1p;3p' "$E" > "$D/eve.json"
+"$FANIN" --count-attempts --state="$D.state" --events="$D.ev1" \
+    -o /dev/null "$D" 2>/dev/null
+sed -n '4p;5p' "$E" > "$D/new"
+: > "$D/eve.json"
+cat "$D/new" >> "$D/eve.json"
+rm "$D/new"
+"$FANIN" --count-attempts --state="$D.state" --events="$D.ev2" \
+    -o /dev/null "$D" 2> "$D.err"
+check "truncated while stopped: said, its two new records read" "1 2" \
+    "$(grep -c 'holds other records than when its offset=.* was saved' \
+    "$D.err") $(lines "$D.ev2")"
+
 # kill -9 while a day of real logs is written and rotated.  The hour
 # 12:00 carries 25 new RDP sources (added here) to raise an alert.
 L="$TMP/live"; mkdir -p "$L"
