@@ -432,8 +432,11 @@ input_close(struct input_file *f)
 	f->resume_offset = input_offset(f);
 	f->base = 0;
 	f->skip_until = 0;
-	if (f->stream != NULL)
+	if (f->stream != NULL) {
+		f->bytes_in_before += stream_offset_in(f->stream);
+		f->bytes_out_before += stream_offset_out(f->stream);
 		stream_close(f->stream);
+	}
 	if (f->lines != NULL)
 		line_reader_free(f->lines);
 	if (f->decoder != NULL)
@@ -570,8 +573,10 @@ static void
 update_stats(struct input_file *f)
 {
 	warn_skipped(f, UINT64_MAX);
-	f->stats.bytes_read = stream_offset_in(f->stream);
-	f->stats.bytes_decoded = stream_offset_out(f->stream);
+	f->stats.bytes_read = f->bytes_in_before +
+	    stream_offset_in(f->stream);
+	f->stats.bytes_decoded = f->bytes_out_before +
+	    stream_offset_out(f->stream);
 	f->stats.compression = stream_compression_name(
 	    stream_compression(f->stream));
 	f->stats.format = record_format_name(

@@ -68,6 +68,9 @@ struct input_file {
 	bool			 reach_by_reading; /* reach resume_offset
 						   by reading, not seeking */
 	bool			 in_header;	/* the last line was '#' */
+	uint64_t		 bytes_in_before; /* read by streams closed
+						   since (reopened, rewound) */
+	uint64_t		 bytes_out_before;
 	bool			 long_said;	/* a long line was reported */
 	bool			 nul_said;	/* NUL bytes were reported */
 };
