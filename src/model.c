@@ -19,7 +19,7 @@
  * bucket other records have already closed is not late for being long,
  * and joins the oldest open bucket, where it was still active.  Every
  * flow event, RDP or not, moves event time on (model_observe()), so the
- * first learning starts at the first record of any kind.
+ * first learning starts at the first record of any kind (see Learning).
  *
  * Each destination keeps its open buckets (usually one; two or three while
  * the lateness straddles a boundary), each with a sketch of its sources
@@ -133,10 +133,37 @@
  * search, the score being monotone in the count; min_sources in fixed
  * mode).
  *
- * Learning: with no restored state, the first `learning` seconds of event
- * time after the first record raise no scored spike (counted once per
+ * Learning
+ * --------
+ *
+ * With no restored state, the first `learning` seconds of event time in
+ * which records were seen raise no scored spike (counted once per
  * destination and bucket in learning_suppressed); the model learns all
- * the same.
+ * the same.  The learning starts at the first record's start, ends at
+ * learning_end = start + learning, and a spike whose record starts
+ * before learning_end is suppressed.
+ *
+ * Event time can jump: a file of times relative to 1970 read before the
+ * year's logs (a CTU capture), a gap of weeks between archives, a first
+ * record with a damaged time.  Measured from the first record alone, such
+ * a jump uses the learning up at once, and everything after it is judged
+ * with no history.  So while the learning lasts (the newest written time
+ * is before learning_end), a record that moves the newest written time on
+ * by more than a bucket span counts that jump as one span: learning_end
+ * moves later by the rest.  Up to a bucket of silence can be the
+ * network's own, a night without RDP on a sensor that logs nothing else,
+ * and its empty buckets are history; counting the whole jump as nothing
+ * would keep such a sensor learning for days.  A jump of more than the
+ * history, HISTORY_LEN buckets (a week at the default span), starts the
+ * learning again at the written time of the record after it (a session
+ * open across the jump starts before it): the window of a bucket after
+ * the jump does not reach back across it, and a destination silent that
+ * long is forgotten, so the model knows no more than at its first record.
+ * Carrying the time learnt before such a jump over would let the CTU
+ * capture's 50 minutes of 1970 shorten the learning of the 2022 days read
+ * after it, and raise an alert that neither gives alone.  learning_end
+ * stays the only state, with its meaning unchanged, so a state file of an
+ * earlier version loads and behaves as it did.
  *
  * Memory
  * ------
@@ -167,12 +194,13 @@
  * State
  * -----
  *
- * model_save() writes JSON: version, bucket_span, learning_end, watermark,
- * the population histogram as [bin, count] pairs, each destination (ip,
- * first bucket, history ring oldest first, seen hashes in hex, open
- * buckets with their sketch as hex of sketch_encode() and their source
- * lists and flags), and the recent uids.  model_restore() checks every
- * field and refuses another version or bucket span.
+ * model_save() writes JSON: version, bucket_span, learning_end (as the
+ * jumps so far have moved it), watermark, the population histogram as
+ * [bin, count] pairs, each destination (ip, first bucket, history ring
+ * oldest first, seen hashes in hex, open buckets with their sketch as hex
+ * of sketch_encode() and their source lists and flags), and the recent
+ * uids.  model_restore() checks every field and refuses another version
+ * or bucket span.
  */
 #include <inttypes.h>
 #include <math.h>
@@ -918,14 +946,29 @@ sweep(struct model *m, int64_t watermark)
 	m->swept = watermark;
 }
 
-/* Start the first learning at the first record's time, once. */
+/*
+ * Move the first learning along with event time, before the watermark
+ * goes to a record (see "Learning" at the top): start it at the first
+ * record; while it lasts, a jump of more than a bucket span counts as one
+ * span, and one of more than the history starts it again.
+ */
 static void
-start_learning(struct model *m, double start)
+follow_learning(struct model *m, double start, double written)
 {
-	if (m->learning_set)
+	double	span = m->config.bucket_span, jump;
+
+	if (!m->learning_set) {
+		m->learning_end = start + m->config.learning;
+		m->learning_set = true;
 		return;
-	m->learning_end = start + m->config.learning;
-	m->learning_set = true;
+	}
+	if (!m->have_time || m->max_written >= m->learning_end)
+		return;
+	jump = written - m->max_written;
+	if (jump > HISTORY_LEN * span)
+		m->learning_end = written + m->config.learning;
+	else if (jump > span)
+		m->learning_end += jump - span;
 }
 
 /* Move the watermark to a record's written time; sweep when it crosses. */
@@ -2033,7 +2076,7 @@ model_add(struct model *m, const struct flow_event *ev, struct spike *out)
 	   was still active. */
 	if (index < watermark)
 		index = watermark;
-	start_learning(m, ev->start);
+	follow_learning(m, ev->start, written);
 	if (ev->id[0] != '\0' &&
 	    recent_seen(m, uid_key(ev), index, watermark)) {
 		duplicate = true;
@@ -2062,7 +2105,7 @@ model_observe(struct model *m, const struct flow_event *ev)
 		return;
 	if (!usable_time(written) || written < ev->start)
 		written = ev->start;
-	start_learning(m, ev->start);
+	follow_learning(m, ev->start, written);
 	advance(m, written);
 }
 

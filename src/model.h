@@ -93,7 +93,7 @@ bool		 model_late(const struct model *, const struct flow_event *);
 
 /*
  * See a flow event that is not counted: it moves event time on (the
- * watermark, the start of the first learning) and changes nothing else.
+ * watermark, the first learning) and changes nothing else.
  */
 void		 model_observe(struct model *, const struct flow_event *);
 

@@ -2,7 +2,8 @@
  * test_model.c - the detector's decisions on small stories told in event
  * time: a quiet server that suddenly takes ten new sources, a busy one
  * that never should alert, a jump host busy every morning, a newcomer, the
- * floor of sources, late and duplicate records, order and restarts.
+ * floor of sources, late and duplicate records, order and restarts, a
+ * first learning that jumps in event time do not end.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -204,24 +205,50 @@ event_order(const void *a, const void *b)
 
 /*
  * A destination sees one to three of its regular sources (regulars,
- * regulars + 1, regulars + 2) somewhere in every 6-hour bucket, for the
- * given number of days from T0.
+ * regulars + 1, regulars + 2) somewhere in each of the given number of
+ * 6-hour buckets from the bucket that starts at from.
  */
 static void
-quiet_history(struct story *st, unsigned destination, unsigned regulars,
-    int days, uint64_t *seed)
+quiet_buckets(struct story *st, unsigned destination, unsigned regulars,
+    double from, int buckets, uint64_t *seed)
 {
 	struct flow_event	ev;
 	int			b, k, n;
 
-	for (b = 0; b < days * 4; b++) {
+	for (b = 0; b < buckets; b++) {
 		n = 1 + (int)(splitmix64(seed) % 3);
 		for (k = 0; k < n; k++) {
 			ev = connection(regulars + (unsigned)k, destination,
-			    T0 + b * (double)SPAN + 600 +
+			    from + b * (double)SPAN + 600 +
 			    uniform(seed) * (SPAN - 1200));
 			story_add(st, &ev);
 		}
+	}
+}
+
+/* The same for the given number of days from T0. */
+static void
+quiet_history(struct story *st, unsigned destination, unsigned regulars,
+    int days, uint64_t *seed)
+{
+	quiet_buckets(st, destination, regulars, T0, days * 4, seed);
+}
+
+/*
+ * Let event time pass from one time to another with a DNS record every
+ * hour, so the first learning counts it (a jump would count one bucket).
+ */
+static void
+pass_time(struct run *r, double from, double to)
+{
+	struct flow_event	ev;
+	double			t;
+
+	for (t = from; t <= to; t += HOUR) {
+		ev = connection(0, 0, t);
+		ev.destination_port = 53;
+		snprintf(ev.service, sizeof ev.service, "dns");
+		model_observe(r->model, &ev);
 	}
 }
 
@@ -436,6 +463,7 @@ test_prior_score(void **state)
 	run_start(&r, &c);
 	ev = connection(1, 2, T0 + 600);
 	feed(&r, &ev);
+	pass_time(&r, T0 + HOUR, T0 + DAY);
 	for (k = 0; k < 10; k++) {
 		ev = connection(10 + (unsigned)k, 3, T0 + DAY + HOUR + k);
 		feed(&r, &ev);
@@ -478,6 +506,7 @@ test_min_sources(void **state)
 	run_start(&r, &c);
 	ev = connection(1, 2, T0 + 600);
 	feed(&r, &ev);
+	pass_time(&r, T0 + HOUR, T0 + DAY);
 	for (k = 0; k < 7; k++) {
 		ev = connection(10 + (unsigned)k, 3, T0 + DAY + HOUR + k);
 		assert_int_equal(feed(&r, &ev), 0);
@@ -509,6 +538,211 @@ test_learning(void **state)
 	assert_int_equal(r.nspikes, 0);
 	assert_int_equal(stats_of(&r).learning_suppressed, 2);
 	assert_int_equal(stats_of(&r).events, 80);
+	run_end(&r);
+}
+
+/* Ten new sources to a destination, one every six minutes from start. */
+static void
+ten_new(struct story *st, unsigned destination, unsigned first,
+    double start)
+{
+	struct flow_event	ev;
+	int			k;
+
+	for (k = 0; k < 10; k++) {
+		ev = connection(first + (unsigned)k, destination,
+		    start + k * 6 * MINUTE);
+		story_add(st, &ev);
+	}
+}
+
+/* The end of the first learning as the model would save it. */
+static double
+learning_end_of(const struct run *r)
+{
+	json_t	*saved = model_save(r->model);
+	double	 end;
+
+	end = json_number_value(json_object_get(saved, "learning_end"));
+	json_decref(saved);
+	return end;
+}
+
+/*
+ * Fifty minutes of records timed from 1970 (a capture with epoch-relative
+ * times, one of them RDP), then three quiet days: the learning is the
+ * first 24 hours of the real traffic, so ten new sources at 20:00 on its
+ * first day are suppressed and ten at 10:00 on its second alert.
+ */
+static void
+test_learning_after_1970(void **state)
+{
+	struct model_config	 c = default_config();
+	struct story		 st = { 0 };
+	struct flow_event	 ev;
+	struct run		 r;
+	uint64_t		 seed = 11;
+	unsigned		 d;
+	int			 k;
+
+	for (d = 0; d < 3; d++)
+		quiet_history(&st, 1 + d, 100 + 10 * d, 3, &seed);
+	ten_new(&st, 1, 500, T0 + 20 * HOUR);
+	ten_new(&st, 2, 600, T0 + DAY + 10 * HOUR);
+	qsort(st.events, st.n, sizeof *st.events, event_order);
+
+	run_start(&r, &c);
+	for (k = 0; k < 50; k++) {
+		ev = connection(900, 9, 20 + k * MINUTE);
+		ev.destination_port = 53;
+		model_observe(r.model, &ev);
+	}
+	ev = connection(901, 9, 30 * MINUTE);
+	assert_int_equal(feed(&r, &ev), 0);
+	assert_true(learning_end_of(&r) == 20 + DAY);
+	feed(&r, &st.events[0]);
+	assert_true(learning_end_of(&r) == st.events[0].written + DAY);
+	feed_story(&r, &st, 1, st.n);
+
+	assert_int_equal(r.nspikes, 1);
+	assert_true(spike_for(&r.spikes[0], 2));
+	assert_true(r.spikes[0].bucket_start == T0 + DAY + 6 * HOUR);
+	assert_int_equal(r.spikes[0].distinct_sources, 8);
+	assert_int_equal(r.spikes[0].score, 70);
+	assert_true(r.spikes[0].typical == 1.4);
+	assert_string_equal(r.spikes[0].mode, "baseline");
+	assert_int_equal(stats_of(&r).learning_suppressed, 1);
+	assert_int_equal(stats_of(&r).late_records, 0);
+	run_end(&r);
+	free(st.events);
+}
+
+/*
+ * Twelve quiet hours, two weeks of nothing, three quiet days: the gap
+ * does not end the learning but starts it again, so ten new sources 20
+ * hours after it are suppressed and ten a day and 10 hours after alert.
+ */
+static void
+test_learning_across_gap(void **state)
+{
+	struct model_config	 c = default_config();
+	struct story		 st = { 0 };
+	struct run		 r;
+	uint64_t		 seed = 12;
+	double			 after = T0 + 14 * DAY + 12 * HOUR;
+	size_t			 i;
+	unsigned		 d;
+
+	for (d = 0; d < 3; d++) {
+		quiet_buckets(&st, 1 + d, 100 + 10 * d, T0, 2, &seed);
+		quiet_buckets(&st, 1 + d, 100 + 10 * d, after, 12, &seed);
+	}
+	ten_new(&st, 1, 500, after + 20 * HOUR);
+	ten_new(&st, 2, 600, after + DAY + 10 * HOUR);
+	qsort(st.events, st.n, sizeof *st.events, event_order);
+
+	run_start(&r, &c);
+	for (i = 0; i < st.n && st.events[i].start < after; i++)
+		feed(&r, &st.events[i]);
+	assert_true(learning_end_of(&r) == st.events[0].start + DAY);
+	feed(&r, &st.events[i]);
+	assert_true(learning_end_of(&r) == st.events[i].written + DAY);
+	feed_story(&r, &st, i + 1, st.n);
+
+	assert_int_equal(r.nspikes, 1);
+	assert_true(spike_for(&r.spikes[0], 2));
+	assert_true(r.spikes[0].bucket_start == after + DAY + 6 * HOUR);
+	assert_int_equal(r.spikes[0].distinct_sources, 8);
+	assert_int_equal(r.spikes[0].score, 70);
+	assert_string_equal(r.spikes[0].mode, "baseline");
+	assert_true(r.spikes[0].typical == 1.4);
+	assert_int_equal(stats_of(&r).learning_suppressed, 1);
+	run_end(&r);
+	free(st.events);
+}
+
+/*
+ * A jump of more than a bucket but less than the history counts as one
+ * bucket: twelve hours, a gap of two days, and the learning ends six
+ * hours after the gap; a save and restore in the gap keeps that.
+ */
+static void
+test_learning_short_gap(void **state)
+{
+	struct model_config	 c = default_config();
+	struct flow_event	 ev;
+	struct run		 r;
+	struct model		*next;
+	json_t			*saved;
+	const char		*cause = NULL;
+	int			 h;
+
+	run_start(&r, &c);
+	for (h = 0; h <= 12; h++) {
+		ev = connection(1, 1, T0 + h * HOUR);
+		feed(&r, &ev);
+	}
+	assert_true(learning_end_of(&r) == T0 + DAY);
+
+	saved = model_save(r.model);
+	next = model_new(&c);
+	assert_int_equal(model_restore(next, saved, &cause), 0);
+	json_decref(saved);
+	model_free(r.model);
+	r.model = next;
+
+	ev = connection(1, 1, T0 + 60 * HOUR);
+	feed(&r, &ev);
+	assert_true(learning_end_of(&r) ==
+	    T0 + DAY + (60 * HOUR - 12 * HOUR) - SPAN);
+	assert_true(learning_end_of(&r) == T0 + 66 * HOUR);
+	run_end(&r);
+}
+
+/*
+ * A state saved by an earlier version in the middle of its learning
+ * (learning_end, watermark, nothing else) loads, and its learning ends
+ * where it said: ten new sources just before are suppressed, just after
+ * alert.
+ */
+static void
+test_learning_old_state(void **state)
+{
+	struct model_config	 c = default_config();
+	struct flow_event	 ev;
+	struct run		 r;
+	json_t			*old;
+	json_error_t		 error;
+	const char		*cause = NULL;
+	char			 text[256];
+	int			 h, k;
+
+	snprintf(text, sizeof text, "{\"version\":1,\"bucket_span\":%d,"
+	    "\"learning_end\":%.1f,\"watermark\":%.1f,\"population\":[],"
+	    "\"destinations\":[],\"recent_ids\":[]}", SPAN,
+	    T0 + 20 * HOUR, T0 + 2 * HOUR);
+	old = json_loads(text, 0, &error);
+	assert_non_null(old);
+	run_start(&r, &c);
+	assert_int_equal(model_restore(r.model, old, &cause), 0);
+	json_decref(old);
+
+	for (h = 3; h < 24; h++) {
+		ev = connection(1, 1, T0 + h * HOUR);
+		feed(&r, &ev);
+		if (h == 19 || h == 20) {
+			for (k = 0; k < 10; k++) {
+				ev = connection(100 * (unsigned)h +
+				    (unsigned)k, 2 + (unsigned)h,
+				    T0 + h * HOUR + 50 * MINUTE + k);
+				feed(&r, &ev);
+			}
+		}
+	}
+	assert_true(learning_end_of(&r) == T0 + 20 * HOUR);
+	assert_int_equal(r.nspikes, 1);
+	assert_true(spike_for(&r.spikes[0], 22));
+	assert_int_equal(stats_of(&r).learning_suppressed, 1);
 	run_end(&r);
 }
 
@@ -659,6 +893,7 @@ test_one_spike_per_bucket(void **state)
 	run_start(&r, &c);
 	ev = connection(1, 2, T0 + 600);
 	feed(&r, &ev);
+	pass_time(&r, T0 + HOUR, T0 + DAY);
 	for (k = 0; k < 300; k++) {
 		ev = connection(1000 + (unsigned)k, 3, T0 + DAY + HOUR + k);
 		feed(&r, &ev);
@@ -1197,6 +1432,7 @@ test_straddle_floor(void **state)
 	run_start(&r, &c);
 	ev = connection(1, 2, T0 + 600);
 	feed(&r, &ev);
+	pass_time(&r, T0 + HOUR, edge - 4 * HOUR);
 	for (k = 0; k < 6; k++) {
 		ev = connection(10 + k, 3, edge + (k < 3 ? -30.0 : 1.0) *
 		    MINUTE + k);
@@ -1237,6 +1473,7 @@ test_straddle_tail(void **state)
 	run_start(&r, &c);
 	ev = connection(1, 2, T0 + 600);
 	feed(&r, &ev);
+	pass_time(&r, T0 + HOUR, edge - 4 * HOUR);
 	for (k = 0; k < 6; k++) {
 		ev = connection(10 + k, 3, edge + (k < 3 ? -180.0 : 1.0) *
 		    MINUTE + k);
@@ -1295,6 +1532,10 @@ main(void)
 		cmocka_unit_test(test_prior_score),
 		cmocka_unit_test(test_min_sources),
 		cmocka_unit_test(test_learning),
+		cmocka_unit_test(test_learning_after_1970),
+		cmocka_unit_test(test_learning_across_gap),
+		cmocka_unit_test(test_learning_short_gap),
+		cmocka_unit_test(test_learning_old_state),
 		cmocka_unit_test(test_late_record),
 		cmocka_unit_test(test_long_session_not_late),
 		cmocka_unit_test(test_memory_cap),

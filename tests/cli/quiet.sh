@@ -1,6 +1,7 @@
 #!/bin/sh
 # quiet.sh - traffic that must raise no alert at the default settings:
-# the real WRCCDC, CTU and RITA days (with --count-attempts too), one
+# the real WRCCDC, CTU and RITA days (with --count-attempts too; the CTU
+# days also as one directory, a capture timed from 1970 first), one
 # source fanning out to 40 hosts, three sources making 60 connections
 # each, and a jump host the same colleagues use every morning, from its
 # third morning on.
@@ -68,6 +69,12 @@ for days in "008 010" "011 010" "001"; do
 	check "CTU $days, attempts: no alert" 0 \
 	    "$(alerts ctua --count-attempts "$@")"
 done
+# The whole directory: 001's times count from 1970, and it is read first;
+# the learning starts again at the 2022 days after a jump that long.
+check "CTU directory, 1970 capture first: no alert" 0 \
+    "$(alerts ctud "$Z/ctu-normal")"
+check "CTU directory, 1970 capture first, attempts: no alert" 0 \
+    "$(alerts ctuda --count-attempts "$Z/ctu-normal")"
 check "RITA days: no alert" 0 "$(alerts rita "$Z/rita-sensor")"
 check "RITA days, attempts: no alert" 0 \
     "$(alerts ritaa --count-attempts "$Z/rita-sensor")"
