@@ -328,6 +328,15 @@ input_resume_from_copy(struct input_file *f, int fd, uint64_t offset,
 	f->reach_by_reading = false;
 	if (offset == 0 || is_compressed(fd) || fstat(fd, &st) != 0)
 		return offset;
+	/*
+	 * Shorter than the copy's offset: a copy still being written (cp
+	 * in a copytruncate) waits to reach it, unless this file ends just
+	 * where the copy's last header block began: its #close is all this
+	 * file lacks.
+	 */
+	if (offset > (uint64_t)st.st_size &&
+	    header_offset != (uint64_t)st.st_size)
+		return offset;
 	at = offset < (uint64_t)st.st_size ? offset : (uint64_t)st.st_size;
 	at = line_start_before(fd, at);
 	if (at == offset && (header_offset == INPUT_NO_HEADER ||

@@ -131,11 +131,12 @@ int	 input_read(struct input_file *, const struct input_settings *,
  * another file with the same first record, read to offset (decompressed),
  * its header block at header_offset.  A compressed file is decoded from
  * its start and its lines before offset skipped.  A plain file is
- * entered by seeking only where the copy's position fits it: within its
- * size and at a line boundary.  Where it does not (the copy holds more
- * than this file, a #close trailer say, or differs), the start is the
- * last line boundary at or before offset, reached by reading so that the
- * file's own header is decoded.  Returns the offset it will start at.
+ * entered by seeking where the copy's position fits it: at a line
+ * boundary, or past its end while it is still being written.  Where it
+ * does not (the file ends where the copy's #close began, or the bytes
+ * differ), the start is the last line boundary at or before offset,
+ * reached by reading so that the file's own header is decoded.  Returns
+ * the offset it will start at.
  */
 uint64_t input_resume_from_copy(struct input_file *, int fd,
 	     uint64_t offset, uint64_t header_offset);

@@ -135,6 +135,30 @@ check "truncated while stopped: said, its two new records read" "1 2" \
     "$(grep -c 'holds other records than when its offset=.* was saved' \
     "$D.err") $(lines "$D.ev2")"
 
+# A restart in the middle of a copytruncate: the copy (eve.json.1) is
+# still being written, shorter than where fanin had read eve.json to.  It
+# waits for the copy to reach that point, then reads only what fanin had
+# not read (records 7 and 8), nothing twice.
+D="$TMP/dcopy"; mkdir -p "$D"
+sh "$SRCDIR/tests/cli/gen_conns.sh" | to_eve | head -n 8 > "$D/all"
+head -n 6 "$D/all" > "$D/eve.json"
+"$FANIN" --count-attempts --state="$D.state" -o /dev/null "$D/eve.json" \
+    2>/dev/null
+head -n 3 "$D/all" > "$D/eve.json.1"
+: > "$D/eve.json"
+"$FANIN" --follow --count-attempts --state="$D.state" --events="$D.ev" \
+    -o /dev/null "$D" 2> "$D.err" &
+PID=$!
+sleep 1
+tail -n +4 "$D/all" >> "$D/eve.json.1"
+wait_until has_lines "$D.ev" 2
+sleep 0.5
+kill -TERM $PID
+wait $PID
+check "restart during copytruncate: only the two records not read before" \
+    "$(sed -n '7p;8p' "$D/all" | jq -r .flow_id | tr '\n' ' ')" \
+    "$(jq -r .event.id "$D.ev" | tr '\n' ' ')"
+
 # kill -9 while a day of real logs is written and rotated.  The hour
 # 12:00 carries 25 new RDP sources (added here) to raise an alert.
 L="$TMP/live"; mkdir -p "$L"
