@@ -248,10 +248,12 @@ classify_event_type(const char *p, const char *end)
 /*
  * False only when the raw line surely holds no flow or rdp event: every
  * "event_type" key in it is followed by some other plain string, or it
- * has no such key and no \u escape that could spell one.
+ * has no such key and no \u escape that could spell one.  When false,
+ * *has_event_type (unless NULL) says whether the key was there at all:
+ * a line without it is no eve event of any kind.
  */
 bool
-eve_worth_parsing(const char *line, size_t len)
+eve_worth_parsing(const char *line, size_t len, bool *has_event_type)
 {
 	const char	*p = line, *end = line + len, *hit;
 	size_t		 key_len = sizeof event_type_key - 1;
@@ -263,6 +265,8 @@ eve_worth_parsing(const char *line, size_t len)
 		if (classify_event_type(p, end) != 0)
 			return true;
 	}
+	if (has_event_type != NULL)
+		*has_event_type = seen;
 	if (!seen)
 		return memmem(line, len, "\\u", 2) != NULL;
 	return false;

@@ -26,8 +26,11 @@ bool			 eve_sniff(const json_t *object);
 /*
  * False only when the raw line surely holds no flow or rdp event, so it
  * can be skipped without parsing.  Never false for a line that matters.
+ * When false, *has_event_type (if not NULL) is set: false means the line
+ * holds no "event_type" key, so it is no eve event at all.
  */
-bool			 eve_worth_parsing(const char *line, size_t len);
+bool			 eve_worth_parsing(const char *line, size_t len,
+			     bool *has_event_type);
 
 /*
  * The fast path of record.h for a line that cannot be RDP: when the raw

@@ -588,8 +588,14 @@ update_stats(struct input_file *f)
 	    stream_offset_out(f->stream);
 	f->stats.compression = stream_compression_name(
 	    stream_compression(f->stream));
-	f->stats.format = record_format_name(
-	    record_decoder_format(f->decoder));
+	/* A file that changed format part-way stays "mixed", reopened too. */
+	if (record_decoder_switches(f->decoder) > 0 ||
+	    (f->stats.format != NULL &&
+	    strcmp(f->stats.format, RECORD_FORMAT_MIXED) == 0))
+		f->stats.format = RECORD_FORMAT_MIXED;
+	else
+		f->stats.format = record_format_name(
+		    record_decoder_format(f->decoder));
 	f->stats.long_lines = line_reader_long_lines(f->lines);
 	f->stats.nul_bytes = line_reader_nul_bytes(f->lines);
 }

@@ -14,9 +14,19 @@
  * are handed to the TSV decoder, which ignores them, and the decision
  * waits for the next line.  A line of tab-separated values with no column
  * names before it is refused as "missing-header" rather than guessed at.
- * Blank lines never decide anything.  Once decided, the format holds for
- * the rest of the input: a later line that does not fit is a rejected
- * record, not a new format.
+ * Blank lines never decide anything.
+ *
+ * Once decided, the format holds until a line does not decode as an event
+ * in it and is recognised as another's (record.h).  The test that sends a
+ * line to be looked at again is one byte, made only after the line
+ * failed: in TSV, a line that may open JSON ('{', or a byte order mark
+ * or indentation before one); in JSON, a line that does not start with
+ * '{'.  A JSON line in a JSON format is offered to the other JSON log
+ * only when it failed where a parsed object is at hand, or, in eve, when
+ * the raw check found no "event_type" key at all; the eve lines skipped
+ * unparsed, most of an eve file, cost nothing more.  A TSV row in a JSON
+ * format is recognised by a Zeek header line, a tsv=T row of names, or
+ * the TSV header read earlier, which is kept through the JSON.
  *
  * JSON lines are parsed with jansson from the explicit length, so a NUL
  * byte cannot cut a line short unnoticed; a line holding one is refused
@@ -78,7 +88,9 @@ struct record_decoder {
 	bool			 times_only;	/* see record.h */
 	struct rdp_text		 rdp_text;	/* what may be RDP */
 	struct zeek_tsv		*tsv;	/* made at the first '#' line
-					   or TSV row */
+					   or TSV row; kept while the
+					   input is in another format */
+	unsigned long		 switches;	/* format changes so far */
 };
 
 /* A decoder that has not yet seen its input's format. */
@@ -116,6 +128,13 @@ enum record_format
 record_decoder_format(const struct record_decoder *decoder)
 {
 	return decoder->format;
+}
+
+/* How many times the format changed after it was first settled. */
+unsigned long
+record_decoder_switches(const struct record_decoder *decoder)
+{
+	return decoder->switches;
 }
 
 /* The short name of a format, as --stats prints it. */
@@ -597,19 +616,103 @@ load_without_huge_numbers(const char *line, size_t len)
 }
 
 /*
- * Parse one JSON line and hand the object to the decoder of the format;
- * with the format not yet known, the object decides it.
+ * Parse one JSON line into an object, the nesting bounded first.  Returns
+ * NULL when the line is not one JSON object.
+ */
+static json_t *
+parse_object(const struct record_decoder *decoder, const char *line,
+    size_t len)
+{
+	json_t		*root;
+	json_error_t	 error;
+
+	if (memchr(line, '\0', len) != NULL ||
+	    json_too_deep(line, len, decoder->max_json_depth))
+		return NULL;
+	root = json_loadb(line, len, 0, &error);
+	if (root == NULL && (strstr(error.text, "too big") != NULL ||
+	    strstr(error.text, "overflow") != NULL))
+		root = load_without_huge_numbers(line, len);
+	if (root != NULL && !json_is_object(root)) {
+		json_decref(root);
+		root = NULL;
+	}
+	return root;
+}
+
+/* Which JSON log a parsed object is by its keys, or RECORD_UNKNOWN. */
+static enum record_format
+sniff_object(const json_t *root)
+{
+	if (eve_sniff(root))
+		return RECORD_EVE;
+	if (zeek_json_sniff(root))
+		return RECORD_ZEEK_JSON;
+	return RECORD_UNKNOWN;
+}
+
+/* Decode a parsed object as a record of the given JSON format. */
+static enum record_result
+decode_object(enum record_format format, const json_t *root,
+    struct flow_event *event, const char **reason)
+{
+	if (format == RECORD_EVE)
+		return eve_decode(root, event, reason);
+	return zeek_json_decode(root, event, reason);
+}
+
+/* Put another format in force, from the line being decoded on. */
+static void
+switch_format(struct record_decoder *decoder, enum record_format format)
+{
+	decoder->format = format;
+	decoder->switches++;
+}
+
+/*
+ * A parsed line that the format in force read as result (with *reason):
+ * when the object is a record of the other JSON log, or of one at all
+ * while the format is TSV, switch to that format and decode it there;
+ * otherwise result stands.
+ */
+static enum record_result
+switch_to_json(struct record_decoder *decoder, const json_t *root,
+    struct flow_event *event, const char **reason,
+    enum record_result result)
+{
+	enum record_format	 found = sniff_object(root);
+
+	if (found == RECORD_UNKNOWN || found == decoder->format)
+		return result;
+	switch_format(decoder, found);
+	return decode_object(found, root, event, reason);
+}
+
+/*
+ * Decode a JSON line; with the format not yet known, the object decides
+ * it.  A line the format in force cannot read is offered to the other
+ * JSON log here, where its parsed object is at hand (record.h).
  */
 static enum record_result
 decode_json(struct record_decoder *decoder, const char *line, size_t len,
     struct flow_event *event, const char **reason)
 {
 	json_t			*root;
-	json_error_t		 error;
 	enum record_result	 result;
+	bool			 has_event_type;
 
-	if (decoder->format == RECORD_EVE && !eve_worth_parsing(line, len))
-		return RECORD_SKIP;
+	if (decoder->format == RECORD_EVE &&
+	    !eve_worth_parsing(line, len, &has_event_type)) {
+		if (has_event_type || len == 0 || line[0] != '{')
+			return RECORD_SKIP;
+		/* No event_type: no eve event, perhaps a Zeek record. */
+		if ((root = parse_object(decoder, line, len)) == NULL)
+			return RECORD_SKIP;
+		result = switch_to_json(decoder, root, event, reason,
+		    RECORD_SKIP);
+		json_decref(root);
+		return result;
+	}
 	if (decoder->times_only &&
 	    !rdp_text_may_match(&decoder->rdp_text, line, len)) {
 		/* Only its times can matter (record.h): try without jansson. */
@@ -620,45 +723,30 @@ decode_json(struct record_decoder *decoder, const char *line, size_t len,
 		    zeek_json_conn_times(line, len, event) == 0)
 			return RECORD_EVENT;
 	}
-	/* A plain Zeek line is read whole without jansson (record.h). */
+	/*
+	 * A plain Zeek line is read whole without jansson (record.h); one
+	 * it rejects is parsed, in case it is an eve record.
+	 */
 	if (decoder->format == RECORD_ZEEK_JSON &&
-	    zeek_json_decode_raw(line, len, event, &result, reason) == 0)
+	    zeek_json_decode_raw(line, len, event, &result, reason) == 0 &&
+	    result != RECORD_REJECT)
 		return result;
-	if (memchr(line, '\0', len) != NULL ||
-	    json_too_deep(line, len, decoder->max_json_depth))
-		goto bad;
-	root = json_loadb(line, len, 0, &error);
-	if (root == NULL && (strstr(error.text, "too big") != NULL ||
-	    strstr(error.text, "overflow") != NULL))
-		root = load_without_huge_numbers(line, len);
-	if (root == NULL)
-		goto bad;
-	if (!json_is_object(root)) {
-		json_decref(root);
-		goto bad;
+	if ((root = parse_object(decoder, line, len)) == NULL) {
+		*reason = "bad-json";
+		return RECORD_REJECT;
 	}
 
-	if (decoder->format == RECORD_UNKNOWN) {
-		if (eve_sniff(root))
-			decoder->format = RECORD_EVE;
-		else if (zeek_json_sniff(root))
-			decoder->format = RECORD_ZEEK_JSON;
-		else {
-			json_decref(root);
-			*reason = "unrecognised-format";
-			return RECORD_UNRECOGNISED;
-		}
+	if (decoder->format == RECORD_UNKNOWN &&
+	    (decoder->format = sniff_object(root)) == RECORD_UNKNOWN) {
+		json_decref(root);
+		*reason = "unrecognised-format";
+		return RECORD_UNRECOGNISED;
 	}
-	if (decoder->format == RECORD_EVE)
-		result = eve_decode(root, event, reason);
-	else
-		result = zeek_json_decode(root, event, reason);
+	result = decode_object(decoder->format, root, event, reason);
+	if (result != RECORD_EVENT)
+		result = switch_to_json(decoder, root, event, reason, result);
 	json_decref(root);
 	return result;
-
-bad:
-	*reason = "bad-json";
-	return RECORD_REJECT;
 }
 
 /* The TSV decoder, made on first use. */
@@ -670,23 +758,35 @@ tsv_decoder(struct record_decoder *decoder)
 	return decoder->tsv;
 }
 
+/*
+ * Past a byte order mark and indentation, which say nothing about the
+ * format: the rest of the line in *start and *rest_len.
+ */
+static void
+skip_line_lead(const char *line, size_t len, const char **start,
+    size_t *rest_len)
+{
+	if (len >= 3 && memcmp(line, "\xef\xbb\xbf", 3) == 0) {
+		line += 3;
+		len -= 3;
+	}
+	while (len > 0 && (*line == ' ' || *line == '\t')) {
+		line++;
+		len--;
+	}
+	*start = line;
+	*rest_len = len;
+}
+
 /* Decide the format from the first line that tells, and decode it. */
 static enum record_result
 decode_first(struct record_decoder *decoder, const char *line, size_t len,
     struct flow_event *event, const char **reason)
 {
-	const char	*p = line;
-	size_t		 n = len;
+	const char	*p;
+	size_t		 n;
 
-	/* A byte order mark or indentation says nothing about the format. */
-	if (n >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0) {
-		p += 3;
-		n -= 3;
-	}
-	while (n > 0 && (*p == ' ' || *p == '\t')) {
-		p++;
-		n--;
-	}
+	skip_line_lead(line, len, &p, &n);
 	if (n == 0)
 		return RECORD_SKIP;
 
@@ -706,6 +806,77 @@ decode_first(struct record_decoder *decoder, const char *line, size_t len,
 	*reason = memchr(p, '\t', n) != NULL ? "missing-header" :
 	    "unrecognised-format";
 	return RECORD_UNRECOGNISED;
+}
+
+/*
+ * A line (lead skipped) that a JSON format in force read as result: when
+ * it is a Zeek header line or a tsv=T row of column names, switch to Zeek
+ * TSV and decode it there, a row of names starting a new TSV log; when a
+ * TSV header read earlier in the input is still known and reads the line
+ * as an event, switch back to it.  Otherwise result stands.
+ */
+static enum record_result
+switch_to_tsv(struct record_decoder *decoder, const char *line, size_t len,
+    struct flow_event *event, const char **reason,
+    enum record_result result)
+{
+	const char		*tsv_reason;
+
+	if (zeek_tsv_sniff(line, len)) {
+		if (line[0] != '#') {
+			zeek_tsv_free(decoder->tsv);
+			decoder->tsv = NULL;
+		}
+		switch_format(decoder, RECORD_ZEEK_TSV);
+		return zeek_tsv_decode(tsv_decoder(decoder), line, len, event,
+		    reason);
+	}
+	if (line[0] == '#' || decoder->tsv == NULL ||
+	    !zeek_tsv_has_fields(decoder->tsv) ||
+	    zeek_tsv_decode(decoder->tsv, line, len, event, &tsv_reason) !=
+	    RECORD_EVENT)
+		return result;
+	switch_format(decoder, RECORD_ZEEK_TSV);
+	return RECORD_EVENT;
+}
+
+/* True when a line starting with c may be JSON, once its lead is gone. */
+static bool
+may_open_json(char c)
+{
+	return c == '{' || c == ' ' || c == '\t' || c == '\xef';
+}
+
+/*
+ * A line that the format in force read as result (with *reason), not as
+ * an event: see whether it opens another format, and if so switch to it
+ * and decode the line there (record.h).  Only lines that failed come
+ * here, so a file of one format pays nothing for the check.  A JSON line
+ * in a JSON format was offered to the other JSON log by decode_json().
+ */
+static enum record_result
+decode_other_format(struct record_decoder *decoder, const char *line,
+    size_t len, struct flow_event *event, const char **reason,
+    enum record_result result)
+{
+	const char	*p;
+	size_t		 n;
+	json_t		*root;
+
+	skip_line_lead(line, len, &p, &n);
+	if (n == 0)
+		return result;
+	if (p[0] != '{')
+		return decoder->format == RECORD_ZEEK_TSV ? result :
+		    switch_to_tsv(decoder, p, n, event, reason, result);
+	/* decode_json() saw the line as it was, byte order mark and all. */
+	if (decoder->format != RECORD_ZEEK_TSV && p == line)
+		return result;
+	if ((root = parse_object(decoder, p, n)) == NULL)
+		return result;
+	result = switch_to_json(decoder, root, event, reason, result);
+	json_decref(root);
+	return result;
 }
 
 /* Parse an address held in a JSON string; 0, or -1 if none. */
@@ -741,17 +912,28 @@ enum record_result
 record_decode(struct record_decoder *decoder, const char *line, size_t len,
     struct flow_event *event, const char **reason)
 {
+	enum record_result	 result;
+
 	if (len == 0 || ((line[0] == ' ' || line[0] == '\t' ||
 	    line[0] == '\r') && is_blank(line, len)))
 		return RECORD_SKIP;
 
 	switch (decoder->format) {
 	case RECORD_ZEEK_TSV:
-		return zeek_tsv_decode(decoder->tsv, line, len, event, reason);
+		result = zeek_tsv_decode(decoder->tsv, line, len, event,
+		    reason);
+		break;
 	case RECORD_ZEEK_JSON:
 	case RECORD_EVE:
-		return decode_json(decoder, line, len, event, reason);
+		result = decode_json(decoder, line, len, event, reason);
+		break;
 	default:
 		return decode_first(decoder, line, len, event, reason);
 	}
+	/* The first byte tells whether another format might read it. */
+	if (result == RECORD_EVENT ||
+	    (decoder->format == RECORD_ZEEK_TSV ? !may_open_json(line[0]) :
+	    line[0] == '{'))
+		return result;
+	return decode_other_format(decoder, line, len, event, reason, result);
 }

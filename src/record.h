@@ -8,6 +8,17 @@
  * (the Zeek TSV header in force), so one struct record_decoder serves one
  * input file.
  *
+ * The format may change at any line (archives of a site that turned on
+ * Zeek's use_json, read by one zcat; one tail -F over conn.log and
+ * eve.json).  A line is looked at again only when it does not decode as
+ * an event in the format in force: a JSON line in TSV, a Zeek header line
+ * or a TSV row in JSON, an eve record among Zeek JSON ones or the other
+ * way round.  When it is recognised as another format, that format is in
+ * force from this line on and the line is decoded in it, wholly and with
+ * the same fast paths; a TSV header stays known, so rows under it are
+ * read again after a spell of JSON.  A line no format recognises keeps
+ * the result and reason of the format in force.
+ *
  * Each line gives one of the results below.  A rejected line carries a
  * short fixed reason ("bad-json", "bad-address", ...) that --stats counts.
  */
@@ -86,8 +97,14 @@ int			 record_json_address(const json_t *value,
 			     struct ip_addr *out);
 int			 record_json_port(const json_t *value, int *port);
 
-/* The format found so far for this input. */
+/* The format in force for this input: the one the last line was read in. */
 enum record_format	 record_decoder_format(const struct record_decoder *);
+
+/* How many times the input changed format after its first was found. */
+unsigned long		 record_decoder_switches(const struct record_decoder *);
+
+/* What --stats calls the format of an input that changed format. */
+#define RECORD_FORMAT_MIXED	"mixed"
 
 /* "zeek-tsv", "zeek-json", "eve" or "unknown". */
 const char		*record_format_name(enum record_format);

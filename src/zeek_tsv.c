@@ -241,6 +241,13 @@ zeek_tsv_free(struct zeek_tsv *tsv)
 	free(tsv);
 }
 
+/* True when a column map ("#fields", or tsv=T names) is in force. */
+bool
+zeek_tsv_has_fields(const struct zeek_tsv *tsv)
+{
+	return tsv->have_fields;
+}
+
 /*
  * Undo Zeek's escaping ("\xNN" and "\\") of len bytes into buf of size
  * bytes, NUL terminated and cut to fit.  Returns the unescaped length,

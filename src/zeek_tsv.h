@@ -30,6 +30,13 @@ struct zeek_tsv		*zeek_tsv_new(const struct record_limits *);
 /* Free the decoder and its header. */
 void			 zeek_tsv_free(struct zeek_tsv *);
 
+/*
+ * True when a column map is in force: a row can be read.  A decoder keeps
+ * its header while the input is in another format (record.h), so rows
+ * that follow later are read by it.
+ */
+bool			 zeek_tsv_has_fields(const struct zeek_tsv *);
+
 /* True when a file's first line looks like the start of a Zeek TSV log. */
 bool			 zeek_tsv_sniff(const char *line, size_t len);
 

@@ -200,7 +200,8 @@ decode_file_line(struct decoded_file *file, enum decoder decoder,
 	assert_non_null(file->lines);
 	slot = &file->lines[file->count++];
 	slot->reason = NULL;
-	slot->worth = decoder == DECODER_EVE && eve_worth_parsing(line, len);
+	slot->worth = decoder == DECODER_EVE && eve_worth_parsing(line, len,
+	    NULL);
 	slot->result = decode_bytes(decoder, line, len, &slot->event,
 	    &slot->reason);
 	if (decoder == DECODER_ZEEK)
@@ -807,17 +808,32 @@ test_eve_worth_parsing(void **unused)
 	};
 	static const char nul_line[] = "{\"a\":\"\0\",\"event_type\":\"flow\"}";
 	size_t	 i;
+	bool	 has_event_type;
 
 	for (i = 0; i < sizeof table / sizeof *table; i++) {
-		if (eve_worth_parsing(table[i].text, strlen(table[i].text)) !=
-		    table[i].worth)
+		if (eve_worth_parsing(table[i].text, strlen(table[i].text),
+		    NULL) != table[i].worth)
 			fail_msg("worth parsing should be %d: %s",
 			    table[i].worth, table[i].text);
 	}
-	assert_true(eve_worth_parsing(nul_line, sizeof nul_line - 1));
+	assert_true(eve_worth_parsing(nul_line, sizeof nul_line - 1, NULL));
 	/* only the given length is read: "flow" lies past it */
-	assert_true(eve_worth_parsing("{\"event_type\":\"flow\"}", 15));
-	assert_false(eve_worth_parsing("{\"event_type\":\"dns\"}", 12));
+	assert_true(eve_worth_parsing("{\"event_type\":\"flow\"}", 15,
+	    NULL));
+	assert_false(eve_worth_parsing("{\"event_type\":\"dns\"}", 12,
+	    NULL));
+	/* A skipped line says whether it had an event_type at all. */
+	has_event_type = false;
+	assert_false(eve_worth_parsing("{\"event_type\":\"dns\"}", 20,
+	    &has_event_type));
+	assert_true(has_event_type);
+	assert_false(eve_worth_parsing("{\"ts\":1767607200,\"uid\":\"C1\"}",
+	    28, &has_event_type));
+	assert_false(has_event_type);
+	has_event_type = true;
+	assert_false(eve_worth_parsing("#fields\tts\tuid", 14,
+	    &has_event_type));
+	assert_false(has_event_type);
 }
 
 /* ---------------------------------------------------------------- */

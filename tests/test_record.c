@@ -58,6 +58,7 @@ struct run {
 	const char		*unrecognised;	/* reason, or NULL */
 	size_t			 unrecognised_line;
 	enum record_format	 format;
+	unsigned long		 switches;	/* changes of format */
 };
 
 /* The standard 21 conn.log columns of Zeek 2.6 to 5.x. */
@@ -144,6 +145,7 @@ run_buffer_limits(struct run *run, const char *text, size_t len,
 		p = nl + 1;
 	}
 	run->format = record_decoder_format(decoder);
+	run->switches = record_decoder_switches(decoder);
 	record_decoder_free(decoder);
 }
 
@@ -1519,7 +1521,10 @@ test_json_lines(void **state)
 	run_free(&run);
 }
 
-/* Once the format is eve or Zeek JSON, other shapes are bad JSON. */
+/*
+ * Once the format is eve or Zeek JSON, other shapes of JSON are bad JSON,
+ * and a '#' remark that is no Zeek header is no new format.
+ */
 static void
 test_json_after_format(void **state)
 {
@@ -1533,7 +1538,7 @@ test_json_after_format(void **state)
 	    "\"event_type\":\"flow\"\n"
 	    "   \n"
 	    "{\"event_type\":\"dns\",\n"
-	    "#separator \\x09\n");
+	    "# a remark\n");
 	assert_int_equal(run.format, RECORD_EVE);
 	assert_null(run.unrecognised);
 	assert_counts(&run, 0, 3);
@@ -1550,6 +1555,348 @@ test_json_after_format(void **state)
 	assert_int_equal(run.format, RECORD_ZEEK_JSON);
 	assert_int_equal(run.n_rejects, 1);
 	assert_string_equal(run.rejects[0].reason, "bad-json");
+	run_free(&run);
+}
+
+/*
+ * ================================================================
+ * A format that changes part-way
+ * ================================================================
+ */
+
+/* A Zeek JSON conn record with the given parts, 2.5 s long. */
+#define ZEEK_JSON_CONN(ts, uid, src, sport, dst, dport, state) \
+	"{\"_path\":\"conn\",\"ts\":" ts ",\"uid\":\"" uid "\"," \
+	"\"id.orig_h\":\"" src "\",\"id.orig_p\":" sport "," \
+	"\"id.resp_h\":\"" dst "\",\"id.resp_p\":" dport "," \
+	"\"proto\":\"tcp\",\"duration\":2.5,\"conn_state\":\"" state "\"," \
+	"\"orig_pkts\":4,\"resp_pkts\":3}\n"
+
+/* A Suricata eve flow event with the given parts; its flow ends at end. */
+#define EVE_FLOW(start, end, id, src, sport, dst, dport, flags_tc) \
+	"{\"timestamp\":\"" end "\",\"flow_id\":" id "," \
+	"\"event_type\":\"flow\",\"src_ip\":\"" src "\"," \
+	"\"src_port\":" sport ",\"dest_ip\":\"" dst "\"," \
+	"\"dest_port\":" dport ",\"proto\":\"TCP\",\"flow\":{" \
+	"\"pkts_toserver\":4,\"pkts_toclient\":3,\"start\":\"" start "\"," \
+	"\"end\":\"" end "\",\"state\":\"closed\"},\"tcp\":{" \
+	"\"tcp_flags\":\"1b\",\"tcp_flags_tc\":\"" flags_tc "\"}}\n"
+
+/* An eve dns event, which is no flow. */
+#define EVE_DNS \
+	"{\"timestamp\":\"2026-01-05T10:00:09.000000+0000\",\"flow_id\":7," \
+	"\"event_type\":\"dns\",\"src_ip\":\"198.51.100.10\"," \
+	"\"src_port\":5353,\"dest_ip\":\"203.0.113.53\",\"dest_port\":53," \
+	"\"proto\":\"UDP\",\"dns\":{\"type\":\"query\"," \
+	"\"rrname\":\"example.org\"}}\n"
+
+/* Times of the records below. */
+#define T0		"2026-01-05T10:00:00.000000+0000"
+#define T0_END		"2026-01-05T10:00:02.500000+0000"
+#define T1		"2026-01-05T10:01:00.000000+0000"
+#define T1_END		"2026-01-05T10:01:02.500000+0000"
+
+/* Assert an event is the whole record of an established RDP session. */
+static void
+assert_whole_rdp(const struct flow_event *event, enum flow_dataset dataset,
+    const char *source, int source_port, const char *id, double start)
+{
+	assert_int_equal(event->dataset, dataset);
+	assert_flow(event, source, source_port, "203.0.113.5", 3389, "tcp");
+	assert_string_equal(event->id, id);
+	assert_int_equal(event->setup, FLOW_SETUP_ESTABLISHED);
+	assert_true(event->start == start);
+	assert_true(event->written == start + 2.5 || event->written == start);
+}
+
+/*
+ * Each change of format at a line boundary: the line that changes it and
+ * every later one are read in full in the new format, nothing rejected.
+ */
+static void
+test_format_switches(void **state)
+{
+	struct run	run;
+
+	(void)state;
+	/* TSV to Zeek JSON: use_json turned on between two archives. */
+	run_text(&run, CONN_HEADER
+	    CONN_ROW("1767607200", "Ca", "198.51.100.10", "1000",
+	    "203.0.113.5", "3389", "tcp", "-", "SF")
+	    "#close\t2026-01-05-11-00-00\n"
+	    ZEEK_JSON_CONN("1767607260", "Cb", "198.51.100.11", "1001",
+	    "203.0.113.5", "3389", "SF")
+	    ZEEK_JSON_CONN("1767607320", "Cc", "198.51.100.12", "1002",
+	    "203.0.113.5", "3389", "SF"));
+	assert_counts(&run, 3, 0);
+	assert_int_equal(run.skips, 9);
+	assert_int_equal(run.format, RECORD_ZEEK_JSON);
+	assert_int_equal(run.switches, 1);
+	assert_whole_rdp(&run.events[0], FLOW_ZEEK_CONN, "198.51.100.10",
+	    1000, "Ca", 1767607200);
+	assert_whole_rdp(&run.events[1], FLOW_ZEEK_CONN, "198.51.100.11",
+	    1001, "Cb", 1767607260);
+	assert_string_equal(run.events[1].state, "SF");
+	assert_whole_rdp(&run.events[2], FLOW_ZEEK_CONN, "198.51.100.12",
+	    1002, "Cc", 1767607320);
+	run_free(&run);
+
+	/* Zeek JSON to TSV: a header block ends the JSON. */
+	run_text(&run,
+	    ZEEK_JSON_CONN("1767607200", "Ca", "198.51.100.10", "1000",
+	    "203.0.113.5", "3389", "SF")
+	    CONN_HEADER
+	    CONN_ROW("1767607260", "Cb", "198.51.100.11", "1001",
+	    "203.0.113.5", "3389", "tcp", "rdp", "SF"));
+	assert_counts(&run, 2, 0);
+	assert_int_equal(run.skips, 8);
+	assert_int_equal(run.format, RECORD_ZEEK_TSV);
+	assert_int_equal(run.switches, 1);
+	assert_whole_rdp(&run.events[1], FLOW_ZEEK_CONN, "198.51.100.11",
+	    1001, "Cb", 1767607260);
+	assert_string_equal(run.events[1].service, "rdp");
+	assert_string_equal(run.events[1].state, "SF");
+	run_free(&run);
+
+	/* Zeek JSON to eve: one tail -F over conn.log and eve.json. */
+	run_text(&run,
+	    ZEEK_JSON_CONN("1767607200", "Ca", "198.51.100.10", "1000",
+	    "203.0.113.5", "3389", "SF")
+	    EVE_FLOW(T1, T1_END, "1002", "198.51.100.11", "1001",
+	    "203.0.113.5", "3389", "1b"));
+	assert_counts(&run, 2, 0);
+	assert_int_equal(run.format, RECORD_EVE);
+	assert_int_equal(run.switches, 1);
+	assert_whole_rdp(&run.events[1], FLOW_EVE_FLOW, "198.51.100.11",
+	    1001, "1002", 1767607260);
+	assert_string_equal(run.events[1].state, "closed");
+	run_free(&run);
+
+	/* Eve to Zeek JSON, its dns event skipped as in any eve file. */
+	run_text(&run,
+	    EVE_FLOW(T0, T0_END, "1001", "198.51.100.10", "1000",
+	    "203.0.113.5", "3389", "1b")
+	    EVE_DNS
+	    ZEEK_JSON_CONN("1767607260", "Cb", "198.51.100.11", "1001",
+	    "203.0.113.5", "3389", "SF"));
+	assert_counts(&run, 2, 0);
+	assert_int_equal(run.skips, 1);
+	assert_int_equal(run.format, RECORD_ZEEK_JSON);
+	assert_int_equal(run.switches, 1);
+	assert_whole_rdp(&run.events[0], FLOW_EVE_FLOW, "198.51.100.10",
+	    1000, "1001", 1767607200);
+	assert_whole_rdp(&run.events[1], FLOW_ZEEK_CONN, "198.51.100.11",
+	    1001, "Cb", 1767607260);
+	run_free(&run);
+
+	/* Eve to TSV, and TSV to eve. */
+	run_text(&run,
+	    EVE_FLOW(T0, T0_END, "1001", "198.51.100.10", "1000",
+	    "203.0.113.5", "3389", "1b")
+	    CONN_HEADER
+	    CONN_ROW("1767607260", "Cb", "198.51.100.11", "1001",
+	    "203.0.113.5", "3389", "tcp", "-", "SF"));
+	assert_counts(&run, 2, 0);
+	assert_int_equal(run.skips, 8);
+	assert_int_equal(run.format, RECORD_ZEEK_TSV);
+	assert_whole_rdp(&run.events[1], FLOW_ZEEK_CONN, "198.51.100.11",
+	    1001, "Cb", 1767607260);
+	run_free(&run);
+	run_text(&run, CONN_HEADER
+	    CONN_ROW("1767607200", "Ca", "198.51.100.10", "1000",
+	    "203.0.113.5", "3389", "tcp", "-", "SF")
+	    EVE_DNS
+	    EVE_FLOW(T1, T1_END, "1002", "198.51.100.11", "1001",
+	    "203.0.113.5", "3389", "1b"));
+	assert_counts(&run, 2, 0);
+	assert_int_equal(run.skips, 9);
+	assert_int_equal(run.format, RECORD_EVE);
+	assert_int_equal(run.switches, 1);
+	assert_whole_rdp(&run.events[1], FLOW_EVE_FLOW, "198.51.100.11",
+	    1001, "1002", 1767607260);
+	run_free(&run);
+
+	/* tsv=T column names start a TSV log in a JSON stream. */
+	run_text(&run,
+	    ZEEK_JSON_CONN("1767607200", "Ca", "198.51.100.10", "1000",
+	    "203.0.113.5", "3389", "SF")
+	    "ts\tuid\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\tproto\t"
+	    "conn_state\n"
+	    "1767607260\tCb\t198.51.100.11\t1001\t203.0.113.5\t3389\ttcp\t"
+	    "SF\n");
+	assert_counts(&run, 2, 0);
+	assert_int_equal(run.format, RECORD_ZEEK_TSV);
+	assert_flow(&run.events[1], "198.51.100.11", 1001, "203.0.113.5",
+	    3389, "tcp");
+	run_free(&run);
+
+	/* A byte order mark in front of the line that changes it. */
+	run_text(&run,
+	    ZEEK_JSON_CONN("1767607200", "Ca", "198.51.100.10", "1000",
+	    "203.0.113.5", "3389", "SF")
+	    "\xef\xbb\xbf" EVE_FLOW(T1, T1_END, "1002", "198.51.100.11",
+	    "1001", "203.0.113.5", "3389", "1b"));
+	assert_counts(&run, 2, 0);
+	assert_int_equal(run.format, RECORD_EVE);
+	run_free(&run);
+}
+
+/*
+ * Interleaved logs, as one tail -F over conn.log and eve.json prints
+ * them: TSV rows after eve lines are read by the header seen first, and
+ * every turn is a change of format.
+ */
+static void
+test_format_interleaved(void **state)
+{
+	struct run	run;
+
+	(void)state;
+	run_text(&run, CONN_HEADER
+	    CONN_ROW("1767607200", "Ca", "198.51.100.10", "1000",
+	    "203.0.113.5", "3389", "tcp", "-", "SF")
+	    EVE_FLOW(T1, T1_END, "1002", "198.51.100.11", "1001",
+	    "203.0.113.5", "3389", "1b")
+	    CONN_ROW("1767607320", "Cc", "198.51.100.12", "1002",
+	    "203.0.113.5", "3389", "tcp", "-", "SF")
+	    ZEEK_JSON_CONN("1767607380", "Cd", "198.51.100.13", "1003",
+	    "203.0.113.5", "3389", "SF")
+	    CONN_ROW("1767607440", "Ce", "198.51.100.14", "1004",
+	    "203.0.113.5", "3389", "tcp", "-", "SF"));
+	assert_counts(&run, 5, 0);
+	assert_int_equal(run.format, RECORD_ZEEK_TSV);
+	assert_int_equal(run.switches, 4);
+	assert_whole_rdp(&run.events[1], FLOW_EVE_FLOW, "198.51.100.11",
+	    1001, "1002", 1767607260);
+	assert_whole_rdp(&run.events[2], FLOW_ZEEK_CONN, "198.51.100.12",
+	    1002, "Cc", 1767607320);
+	assert_whole_rdp(&run.events[3], FLOW_ZEEK_CONN, "198.51.100.13",
+	    1003, "Cd", 1767607380);
+	assert_whole_rdp(&run.events[4], FLOW_ZEEK_CONN, "198.51.100.14",
+	    1004, "Ce", 1767607440);
+	run_free(&run);
+}
+
+/*
+ * After a change the new format's fast paths are in force: a line that
+ * cannot be RDP is read for its times alone, so a bad address in it goes
+ * unchecked (record.h), and an eve event that is no flow is skipped
+ * unparsed, so a cut one is not bad JSON.  The line that changes the
+ * format is decoded whole, and an RDP record always is.
+ */
+static void
+test_format_switch_fast_paths(void **state)
+{
+	static const int	 rdp_ports[] = { 3389 };
+	struct record_limits	 limits = { 0, rdp_ports, 1, false };
+	struct run		 run;
+
+	(void)state;
+	run_text_limits(&run, CONN_HEADER
+	    CONN_ROW("1767607200", "Ca", "198.51.100.10", "1000",
+	    "203.0.113.5", "443", "tcp", "-", "SF")
+	    /* Eve: the first line changes the format, the next are fast. */
+	    EVE_DNS
+	    "{\"event_type\":\"dns\",\n"
+	    EVE_FLOW(T0, T0_END, "1001", "198.51.100.999", "1000",
+	    "203.0.113.5", "443", "1b")
+	    EVE_FLOW(T1, T1_END, "1002", "198.51.100.11", "1001",
+	    "203.0.113.5", "3389", "1b")
+	    /* Zeek JSON. */
+	    ZEEK_JSON_CONN("1767607320", "Cc", "198.51.100.12", "1002",
+	    "203.0.113.5", "443", "SF")
+	    ZEEK_JSON_CONN("1767607380", "Cd", "198.51.100.999", "1003",
+	    "203.0.113.5", "443", "SF")
+	    ZEEK_JSON_CONN("1767607440", "Ce", "198.51.100.14", "1004",
+	    "203.0.113.5", "3389", "SF")
+	    /* TSV again, under a new header. */
+	    CONN_HEADER
+	    CONN_ROW("1767607500", "Cf", "198.51.100.999", "1005",
+	    "203.0.113.5", "443", "tcp", "-", "SF")
+	    CONN_ROW("1767607560", "Cg", "198.51.100.16", "1006",
+	    "203.0.113.5", "3389", "tcp", "-", "SF"), &limits);
+	assert_counts(&run, 8, 0);
+	assert_int_equal(run.skips, 8 + 2 + 8);
+	assert_int_equal(run.format, RECORD_ZEEK_TSV);
+	assert_int_equal(run.switches, 3);
+	/* Fast: the TSV row before any change. */
+	assert_int_equal(run.events[0].destination_port, FLOW_NO_PORT);
+	/* Eve: fast for the flow that cannot be RDP, whole for RDP. */
+	assert_int_equal(run.events[1].dataset, FLOW_EVE_FLOW);
+	assert_int_equal(run.events[1].destination_port, FLOW_NO_PORT);
+	assert_true(run.events[1].start == 1767607200);
+	assert_true(run.events[1].written == 1767607202.5);
+	assert_whole_rdp(&run.events[2], FLOW_EVE_FLOW, "198.51.100.11",
+	    1001, "1002", 1767607260);
+	/* Zeek JSON: the changing line whole, then fast, then RDP whole. */
+	assert_flow(&run.events[3], "198.51.100.12", 1002, "203.0.113.5",
+	    443, "tcp");
+	assert_string_equal(run.events[3].id, "Cc");
+	assert_int_equal(run.events[4].dataset, FLOW_ZEEK_CONN);
+	assert_int_equal(run.events[4].destination_port, FLOW_NO_PORT);
+	assert_true(run.events[4].start == 1767607380);
+	assert_true(run.events[4].written == 1767607382.5);
+	assert_whole_rdp(&run.events[5], FLOW_ZEEK_CONN, "198.51.100.14",
+	    1004, "Ce", 1767607440);
+	/* TSV: the quick path, then a whole RDP row. */
+	assert_int_equal(run.events[6].destination_port, FLOW_NO_PORT);
+	assert_true(run.events[6].start == 1767607500);
+	assert_whole_rdp(&run.events[7], FLOW_ZEEK_CONN, "198.51.100.16",
+	    1006, "Cg", 1767607560);
+	run_free(&run);
+}
+
+/*
+ * A line that fails in the format in force and is no other format's
+ * keeps that format's result and reason; a bad record of the format in
+ * force is no change either.
+ */
+static void
+test_format_switch_refused(void **state)
+{
+	struct run	run;
+
+	(void)state;
+	/* JSON that is no log, and broken JSON, in a TSV log. */
+	run_text(&run, CONN_HEADER
+	    "{\"a\":1}\n"
+	    "{\"ts\":\n"
+	    "  {\"event_type\":\n"
+	    CONN_ROW("1767607200", "Ca", "198.51.100.10", "1000",
+	    "203.0.113.5", "3389", "tcp", "-", "SF"));
+	assert_counts(&run, 1, 3);
+	assert_all_rejects(&run, "bad-timestamp");
+	assert_int_equal(run.format, RECORD_ZEEK_TSV);
+	assert_int_equal(run.switches, 0);
+	run_free(&run);
+
+	/* A remark, a row with no header and a bad ts in Zeek JSON. */
+	run_text(&run,
+	    ZEEK_JSON_CONN("1767607200", "Ca", "198.51.100.10", "1000",
+	    "203.0.113.5", "3389", "SF")
+	    "# a remark\n"
+	    "1767607260\tCb\t198.51.100.11\t1001\t203.0.113.5\t3389\n"
+	    ZEEK_JSON_CONN("\"x\"", "Cc", "198.51.100.12", "1002",
+	    "203.0.113.5", "3389", "SF"));
+	assert_counts(&run, 1, 3);
+	assert_string_equal(run.rejects[0].reason, "bad-json");
+	assert_string_equal(run.rejects[1].reason, "bad-json");
+	assert_string_equal(run.rejects[2].reason, "bad-timestamp");
+	assert_int_equal(run.format, RECORD_ZEEK_JSON);
+	assert_int_equal(run.switches, 0);
+	run_free(&run);
+
+	/* In eve, a line with no event_type that is no log is skipped. */
+	run_text(&run,
+	    EVE_FLOW(T0, T0_END, "1001", "198.51.100.10", "1000",
+	    "203.0.113.5", "3389", "1b")
+	    "{\"a\":1}\n"
+	    "==> eve.json <==\n"
+	    "{\"ts\":\n");
+	assert_counts(&run, 1, 0);
+	assert_int_equal(run.skips, 3);
+	assert_int_equal(run.format, RECORD_EVE);
+	assert_int_equal(run.switches, 0);
 	run_free(&run);
 }
 
@@ -1607,6 +1954,10 @@ main(void)
 		cmocka_unit_test(test_blank_and_edges),
 		cmocka_unit_test(test_json_lines),
 		cmocka_unit_test(test_json_after_format),
+		cmocka_unit_test(test_format_switches),
+		cmocka_unit_test(test_format_interleaved),
+		cmocka_unit_test(test_format_switch_fast_paths),
+		cmocka_unit_test(test_format_switch_refused),
 		cmocka_unit_test(test_names)
 	};
 

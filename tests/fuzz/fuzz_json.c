@@ -56,7 +56,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	raw = zeek_json_decode_raw((const char *)data, size, &raw_event,
 	    &raw_result, &raw_reason);
-	worth = eve_worth_parsing((const char *)data, size);
+	worth = eve_worth_parsing((const char *)data, size, NULL);
 	j = json_loadb((const char *)data, size, 0, &err);
 	if (j == NULL || !json_is_object(j)) {
 		/* A line the raw decoder reads must be one jansson reads. */
