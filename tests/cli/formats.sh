@@ -41,6 +41,47 @@ for v in "$TMP"/ids.*; do
 	check "$(basename "$v") same alert ids as TSV" "" \
 	    "$(cmp -s "$v" "$TMP/ids.tsv.log" || echo differs)"
 done
+# One stream that changes format half-way (zcat over archives from before
+# and after use_json, one tail -F over conn.log and eve.json) counts the
+# same events and gives the same alert as one file, nothing rejected; the
+# first run keeps the fast paths (no --events), the second compares every
+# counted event.
+total=$(wc -l < "$TMP/list" | tr -d ' ')
+half=$((total / 2))
+head -n "$half" "$TMP/list" > "$TMP/first"
+tail -n +"$((half + 1))" "$TMP/list" > "$TMP/second"
+write_as() {
+	case $1 in
+	tsv) to_zeek_tsv ;;
+	json) to_zeek_json epoch ;;
+	eve) to_eve ;;
+	esac
+}
+for turn in tsv:json json:tsv json:eve eve:json eve:tsv tsv:eve; do
+	a=${turn%:*}
+	b=${turn#*:}
+	{ write_as "$a" < "$TMP/first"; write_as "$b" < "$TMP/second"; } \
+	    > "$TMP/turn.$a-$b"
+	rm -f "$TMP/alerts" "$TMP/events"
+	"$FANIN" --stats -o "$TMP/alerts" - < "$TMP/turn.$a-$b" \
+	    2> "$TMP/turn.stats"
+	check "$a then $b: exit status" 0 $?
+	got=$(for key in events counted rejected; do
+		stat_total "$key" "$TMP/turn.stats"
+	done; stat_file - format "$TMP/turn.stats")
+	check "$a then $b: events, counted, rejected, format" \
+	    "$total $expected_counted 0 mixed" "$(echo $got)"
+	check "$a then $b: the alert of one file" \
+	    "$(cut -f1 "$TMP/ids.tsv.log")" "$(jq -r .event.id "$TMP/alerts")"
+	"$FANIN" -o /dev/null --events="$TMP/events" - < "$TMP/turn.$a-$b" \
+	    2>/dev/null
+	jq -r 'select(.fanin.counted) |
+	    [.["@timestamp"], .source.ip, .destination.ip,
+	    .destination.port] | @tsv' "$TMP/events" > "$TMP/counted.turn"
+	check "$a then $b: same counted events as one file" "" \
+	    "$(cmp -s "$TMP/counted.turn" "$TMP/counted.tsv.log" ||
+	    echo differs)"
+done
 # The order of files on the command line does not change the alerts.
 split -n l/3 "$TMP/list" "$TMP/part."
 for p in "$TMP"/part.*; do to_zeek_tsv < "$p" > "$p.log"; done
