@@ -610,7 +610,7 @@ load_without_huge_numbers(const char *line, size_t len)
 		memcpy(copy + o, line + start, i - start);
 		o += i - start;
 	}
-	root = json_loadb(copy, o, 0, &error);
+	root = json_loadb(copy, o, JSON_ALLOW_NUL, &error);
 	free(copy);
 	return root;
 }
@@ -629,7 +629,7 @@ parse_object(const struct record_decoder *decoder, const char *line,
 	if (memchr(line, '\0', len) != NULL ||
 	    json_too_deep(line, len, decoder->max_json_depth))
 		return NULL;
-	root = json_loadb(line, len, 0, &error);
+	root = json_loadb(line, len, JSON_ALLOW_NUL, &error);
 	if (root == NULL && (strstr(error.text, "too big") != NULL ||
 	    strstr(error.text, "overflow") != NULL))
 		root = load_without_huge_numbers(line, len);

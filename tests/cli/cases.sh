@@ -34,6 +34,22 @@ check "10 long line: said with its line and offset" 1 \
 check "03 NUL hole: said with its line" 1 \
     "$(grep -c 'line=1 NUL bytes skipped' "$TMP/nul.st")"
 
+# A \u0000 in a string an attacker chooses (an RDP cookie) is valid JSON:
+# the record counts, in Zeek JSON and in eve.
+{
+	printf '{"ts":1767607201.0,"uid":"CN1","id.orig_h":"198.51.100.11",'
+	printf '"id.orig_p":44002,"id.resp_h":"203.0.113.5","id.resp_p":3389,'
+	printf '"cookie":"a\\u0000b","result":"Success"}\n'
+	printf '{"timestamp":"2026-01-05T10:00:04.000000+0000","flow_id":9002,'
+	printf '"event_type":"rdp","src_ip":"198.51.100.12","src_port":44002,'
+	printf '"dest_ip":"203.0.113.5","dest_port":3389,"proto":"TCP","rdp":'
+	printf '{"tx_id":0,"event_type":"initial_request","cookie":"x\\u0000"}}\n'
+} > "$TMP/nulcookie.json"
+run_case nulcookie "$TMP/nulcookie.json"
+check "cookie holding \\u0000: both records counted, none rejected" "2 0" \
+    "$(stat_total counted "$TMP/nulcookie.st") \
+$(stat_total rejected "$TMP/nulcookie.st")"
+
 # The class: every skipped line is said with its number, in the order of
 # the lines: a bad record (2), the long line (3), another bad record (4),
 # a record holding a NUL byte (5, the NUL dropped, the record kept).
