@@ -72,7 +72,12 @@
  *   own n buckets: m = (n * m_own + 4 * m_pop) / (n + 4), where m_own is
  *   the level above over what it has.  The population is a log histogram
  *   (exact below 32, 16 bins per doubling above, so about 3% resolution),
- *   its level the median and its spread (IQR / 1.349)^2.  With fewer
+ *   its level the median and its spread (IQR / 1.349)^2.  Each count is
+ *   weighed by 28 over the non-empty buckets of its destination's ring,
+ *   so every destination weighs the same: a busy server with a count in
+ *   every bucket would otherwise outweigh 28 quiet hosts, and on a network
+ *   of a few busy servers and many quiet hosts make the median theirs.
+ *   With fewer
  *   than 20 buckets in it after the first learning, the sensor sees RDP
  *   so seldom that most destinations get none in a bucket: a prior of
  *   0.35 sources a bucket (Poisson) stands in, under which five sources
@@ -293,10 +298,14 @@ struct recent {
 	int64_t		 index;
 };
 
-/* Final non-empty bucket counts of all destinations, as a histogram. */
+/*
+ * Final non-empty bucket counts of all destinations, as a histogram in
+ * which every destination weighs the same (see population_weight()).
+ */
 struct population {
 	uint64_t	 bins[POP_BINS];
-	uint64_t	 total;
+	uint64_t	 total;		/* weight in the bins */
+	uint64_t	 buckets;	/* counts added (and halved with it) */
 };
 
 /* The 28 buckets before the one being scored, as known now. */
@@ -545,17 +554,22 @@ population_value(unsigned bin)
 	return low + (width - 1.0) / 2.0;
 }
 
-/* Add one final non-empty count; halve everything when it grows old. */
+/*
+ * Add one final non-empty count with its weight; halve everything when it
+ * grows old.
+ */
 static void
-population_add(struct population *p, uint64_t count)
+population_add(struct population *p, uint64_t count, unsigned weight)
 {
 	unsigned	i;
 
-	p->bins[population_bin(count)]++;
-	p->total++;
-	if (p->total < POPULATION_AGE)
+	p->bins[population_bin(count)] += weight;
+	p->total += weight;
+	p->buckets++;
+	if (p->buckets < POPULATION_AGE)
 		return;
 	p->total = 0;
+	p->buckets = (p->buckets + 1) / 2;
 	for (i = 0; i < POP_BINS; i++) {
 		p->bins[i] = (p->bins[i] + 1) / 2;
 		p->total += p->bins[i];
@@ -585,7 +599,7 @@ population_level(const struct population *p, struct level *out)
 	double	spread;
 
 	out->buckets = 0;
-	if (p->total < POPULATION_MIN) {
+	if (p->buckets < POPULATION_MIN) {
 		out->mean = POPULATION_PRIOR;
 		out->variance = POPULATION_PRIOR;
 		return;
@@ -893,6 +907,25 @@ seen_add(struct destination *d, uint64_t hash)
 	d->nseen++;
 }
 
+/*
+ * The weight of a destination's closing bucket in the population: the 28
+ * over the non-empty buckets its ring holds, so that a busy server, with
+ * a count in every bucket, weighs as much as a quiet host with one a
+ * week, not 28 times more.  The population then says what a typical
+ * destination sees, and a network with many busy servers does not make
+ * ten new sources on a quiet host look ordinary.
+ */
+static unsigned
+population_weight(const struct destination *d)
+{
+	unsigned	i, nonempty = 0;
+
+	for (i = 0; i < d->ring_len; i++)
+		if (ring_get(d, i) > 0)
+			nonempty++;
+	return HISTORY_LEN / (nonempty > 0 ? nonempty : 1);
+}
+
 /* Close the oldest open bucket: history, population, seen; then free. */
 static void
 finalize_first(struct model *m, struct destination *d)
@@ -903,7 +936,7 @@ finalize_first(struct model *m, struct destination *d)
 
 	ring_push(d, b->index, count);
 	if (count > 0)
-		population_add(&m->population, count);
+		population_add(&m->population, count, population_weight(d));
 	for (i = 0; i < b->nmembers; i++)
 		seen_add(d, addr_hash(&b->members[i].ip));
 	bucket_clear(b);
@@ -1870,15 +1903,20 @@ destination_restore(struct model *m, const json_t *j)
 	return d->first_bucket < first ? -1 : 0;
 }
 
-/* The population histogram from JSON; -1 if malformed. */
+/*
+ * The population histogram from JSON, and the number of counts in it (a
+ * state of the earlier version, without it, weighed each count as one);
+ * -1 if malformed.
+ */
 static int
-population_restore(struct model *m, const json_t *j)
+population_restore(struct model *m, const json_t *j, const json_t *nj)
 {
 	json_t		*pair;
-	json_int_t	 bin, count;
+	json_int_t	 bin, count, buckets = -1;
 	size_t		 i;
 
-	if (!json_is_array(j))
+	if (!json_is_array(j) || (nj != NULL &&
+	    int_parse(nj, 0, INT64_MAX / 2, &buckets) == -1))
 		return -1;
 	json_array_foreach(j, i, pair) {
 		if (!json_is_array(pair) || json_array_size(pair) != 2 ||
@@ -1892,6 +1930,8 @@ population_restore(struct model *m, const json_t *j)
 		m->population.bins[bin] += (uint64_t)count;
 		m->population.total += (uint64_t)count;
 	}
+	m->population.buckets = buckets >= 0 ? (uint64_t)buckets :
+	    m->population.total;
 	return 0;
 }
 
@@ -1966,7 +2006,8 @@ restore_into(struct model *m, const json_t *j, const char **cause)
 	    &watermark) == -1)
 		return -1;
 	*cause = "model state has a bad population";
-	if (population_restore(m, json_object_get(j, "population")) == -1)
+	if (population_restore(m, json_object_get(j, "population"),
+	    json_object_get(j, "population_buckets")) == -1)
 		return -1;
 	*cause = "model state has a bad or repeated destination";
 	dests = json_object_get(j, "destinations");
@@ -2261,6 +2302,8 @@ model_save(const struct model *m)
 	json_object_set_new(o, "watermark", maybe_real(m->have_time,
 	    m->max_written - m->config.lateness));
 	json_object_set_new(o, "population", pop);
+	json_object_set_new(o, "population_buckets",
+	    json_integer((json_int_t)m->population.buckets));
 	json_object_set_new(o, "destinations", dests);
 	json_object_set_new(o, "recent_ids", recent);
 	return o;

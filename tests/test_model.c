@@ -1455,6 +1455,58 @@ test_straddle_floor(void **state)
 }
 
 /*
+ * The population weighs every destination the same: thirty quiet hosts
+ * (one source every other day) and five busy servers (25 sources in each
+ * working bucket, so more non-empty buckets than all the quiet hosts
+ * together) over nine days.  A destination never seen before that then
+ * gets ten new sources within an hour is judged against a typical
+ * destination, a quiet one, and alerts; counted bucket by bucket, the
+ * busy servers' many buckets made the median theirs and it did not.
+ */
+static void
+test_population_per_destination(void **state)
+{
+	struct model_config	 c = default_config();
+	struct story		 st = { NULL, 0, 0 };
+	struct flow_event	 ev;
+	struct run		 r;
+	uint64_t		 seed = 7;
+	double			 spike = T0 + 8 * DAY + 14 * HOUR;
+	unsigned		 day, q, b, u;
+
+	(void)state;
+	for (day = 0; day < 9; day++) {
+		for (q = 0; q < 30; q++) {
+			if ((day + q) % 2 != 0)
+				continue;
+			ev = connection(1000 + q % 5, 100 + q, T0 + day * DAY +
+			    9 * HOUR + uniform(&seed) * 8 * HOUR);
+			story_add(&st, &ev);
+		}
+		for (b = 0; b < 5; b++)
+			for (u = 0; u < 25; u++) {
+				ev = connection(2000 + 100 * b + u, 200 + b,
+				    T0 + day * DAY + 8 * HOUR +
+				    uniform(&seed) * 9 * HOUR);
+				story_add(&st, &ev);
+			}
+	}
+	for (u = 0; u < 10; u++) {
+		ev = connection(5000 + u, 300, spike + u * 5 * MINUTE);
+		story_add(&st, &ev);
+	}
+	qsort(st.events, st.n, sizeof *st.events, event_order);
+	run_start(&r, &c);
+	feed_story(&r, &st, 0, st.n);
+	assert_int_equal(r.nspikes, 1);
+	assert_true(r.spikes[0].bucket_start == T0 + 8 * DAY + 12 * HOUR);
+	assert_string_equal(r.spikes[0].mode, "population");
+	assert_true(r.spikes[0].score >= 70);
+	run_end(&r);
+	free(st.events);
+}
+
+/*
  * Sources of the bucket before that came earlier than its last hour are
  * not part of a spike across the boundary: three new sources three hours
  * before it and three just after are two quiet buckets (each bucket
@@ -1551,6 +1603,7 @@ main(void)
 		cmocka_unit_test(test_straddle),
 		cmocka_unit_test(test_straddle_floor),
 		cmocka_unit_test(test_straddle_tail),
+		cmocka_unit_test(test_population_per_destination),
 		cmocka_unit_test(test_busy_newcomer),
 	};
 
