@@ -385,9 +385,12 @@ file_open(struct input_file *f, const struct input_settings *set)
 		f->decoder = NULL;
 		return -1;
 	}
-	if (!f->is_stdin && fstat(stream_fd(f->stream), &st) == 0) {
-		f->dev = st.st_dev;
-		f->ino = st.st_ino;
+	if (fstat(stream_fd(f->stream), &st) == 0) {
+		f->is_stream = !S_ISREG(st.st_mode);
+		if (!f->is_stdin) {
+			f->dev = st.st_dev;
+			f->ino = st.st_ino;
+		}
 	}
 	return 0;
 }
@@ -484,6 +487,17 @@ warn_reject(struct input_file *f, const struct line *l, const char *reason)
 }
 
 /*
+ * True for the line tail(1) writes when following several files, before
+ * the lines of each ("==> conn.log <=="): no record, skipped unsaid.
+ */
+static bool
+is_tail_banner(const struct line *l)
+{
+	return l->len >= 8 && memcmp(l->text, "==> ", 4) == 0 &&
+	    memcmp(l->text + l->len - 4, " <==", 4) == 0;
+}
+
+/*
  * Say, once per file, where the first overlong line and the first NUL
  * bytes were skipped, as soon as the lines before them have been handed
  * out (before is the number of the line about to be, UINT64_MAX at the
@@ -546,6 +560,10 @@ decode_lines(struct input_file *f, bool finished, input_event_fn fn,
 		f->stats.lines++;
 		if (!f->long_said || !f->nul_said)
 			warn_skipped(f, l.number);
+		if (is_tail_banner(&l)) {
+			f->stats.skipped++;
+			continue;
+		}
 		switch (record_decode(f->decoder, l.text, l.len, &ev,
 		    &reason)) {
 		case RECORD_EVENT:
@@ -564,6 +582,12 @@ decode_lines(struct input_file *f, bool finished, input_event_fn fn,
 			warn_reject(f, &l, reason);
 			break;
 		case RECORD_UNRECOGNISED:
+			if (f->is_stream) {
+				/* A pipe cannot be looked at again: its
+				   lines go on, each judged on its own. */
+				warn_reject(f, &l, reason);
+				break;
+			}
 			log_warn("file=%s line=%llu not a Zeek or Suricata "
 			    "log (%s); file skipped", f->path,
 			    (unsigned long long)l.number, reason);

@@ -42,6 +42,8 @@ struct input_settings {
 struct input_file {
 	char			*path;
 	bool			 is_stdin;
+	bool			 is_stream;	/* a pipe or device: read
+						   once, never given up on */
 	dev_t			 dev;
 	ino_t			 ino;
 	double			 first_time;	/* first record's start */

@@ -818,17 +818,24 @@ static int
 watch_inputs(struct run_state *rs, const struct input_settings *set,
     const struct state *saved)
 {
-	char	*ignore[4];
+	char	*ignore[4], **paths;
 	bool	 progress;
 	double	 wait;
+	size_t	 i, npaths = 0;
 	int	 rc = 0;
 
 	ignore[0] = rs->opts->output;
 	ignore[1] = rs->opts->events;
 	ignore[2] = rs->opts->state;
 	ignore[3] = rs->opts->report;
-	rs->follow = follow_new(rs->opts->paths, rs->opts->npaths, set,
-	    rs->opts->follow, saved->files, saved->nfiles, ignore, 4);
+	/* stdin has no offsets to keep: read_stdin() read it already. */
+	paths = xcalloc(rs->opts->npaths + 1, sizeof *paths);
+	for (i = 0; i < rs->opts->npaths; i++)
+		if (strcmp(rs->opts->paths[i], "-") != 0)
+			paths[npaths++] = rs->opts->paths[i];
+	rs->follow = follow_new(paths, npaths, set, rs->opts->follow,
+	    saved->files, saved->nfiles, ignore, 4);
+	free(paths);
 	rs->last_checkpoint = monotonic();
 	for (;;) {
 		rc |= follow_scan(rs->follow, on_event, rs, on_release,
@@ -853,6 +860,31 @@ watch_inputs(struct run_state *rs, const struct input_settings *set,
 	}
 	(void)checkpoint(rs, NULL);
 	return stop_requested && rs->opts->follow ? 0 : rc;
+}
+
+/*
+ * With --state and no --follow, read stdin ("-") whole before the files,
+ * as a replay reads it first: its records reach the model, which the
+ * state then keeps, though stdin itself cannot be resumed.  Returns the
+ * file read (for --stats), or NULL when "-" is not an input.
+ */
+static struct input_file *
+read_stdin(struct run_state *rs, const struct input_settings *set, int *rc)
+{
+	struct input_file	*in;
+	size_t			 i;
+
+	for (i = 0; i < rs->opts->npaths; i++)
+		if (strcmp(rs->opts->paths[i], "-") == 0)
+			break;
+	if (i == rs->opts->npaths)
+		return NULL;
+	in = input_new("-");
+	if (input_read(in, set, true, on_event, rs) != 0)
+		*rc = 1;
+	input_close(in);
+	rs->dirty = true;
+	return in;
 }
 
 /* Print --stats for the files read. */
@@ -891,7 +923,7 @@ run(const struct options *opts)
 	struct run_state	 rs;
 	struct model_config	 mc;
 	struct input_settings	 set;
-	struct input_file	**files = NULL;
+	struct input_file	**files = NULL, **all, *piped = NULL;
 	struct state		 saved;
 	size_t			 nfiles = 0, i;
 	int			 rc = 1;
@@ -929,7 +961,10 @@ run(const struct options *opts)
 	}
 
 	if (opts->follow || opts->state != NULL) {
-		rc = watch_inputs(&rs, &set, &saved);
+		rc = 0;
+		if (!opts->follow)
+			piped = read_stdin(&rs, &set, &rc);
+		rc |= watch_inputs(&rs, &set, &saved);
 		nfiles = follow_files(rs.follow, &files);
 	} else {
 		nfiles = input_expand(opts->paths, opts->npaths, &files);
@@ -941,7 +976,13 @@ run(const struct options *opts)
 		rc = 1;
 	if (write_report(&rs) != 0)
 		rc = 1;
-	if (opts->stats)
+	if (opts->stats && piped != NULL) {
+		all = xcalloc(nfiles + 1, sizeof *all);
+		all[0] = piped;
+		memcpy(all + 1, files, nfiles * sizeof *files);
+		print_stats(&rs, all, nfiles + 1);
+		free(all);
+	} else if (opts->stats)
 		print_stats(&rs, files, nfiles);
 out:
 	if (rs.follow != NULL)
@@ -952,6 +993,7 @@ out:
 		free(files);
 	}
 	state_clear(&saved);
+	input_free(piped);
 	/* Lines a full disk kept waiting get their last chance in
 	   sink_close(); the run failed only if some are lost. */
 	lost = sink_close(rs.alerts) != 0;

@@ -225,6 +225,24 @@ check "--report where no file can be made: status 1, said, nothing read" \
     "1 1 0" "$? $(grep -c 'cannot be written there' "$TMP/rd.err") \
 $(lines "$TMP/rd.al")"
 
+# stdin is a stream: a first line that is no record (tail -F's banner
+# over several files, or any other) does not end it, and with --state it
+# is read whole and its baselines kept.
+{ printf '==> conn.log <==\n'; cat "$TMP/conn.log"; printf '\n==> x <==\n'; } |
+    "$FANIN" --stats -o "$TMP/banner.al" - 2> "$TMP/banner.err"
+check "stdin after tail's banners: the alert, banners skipped unsaid" \
+    "1 0" "$(lines "$TMP/banner.al") $(grep -c warning "$TMP/banner.err")"
+{ echo 'hello, not a log'; cat "$TMP/conn.log"; } |
+    "$FANIN" --stats -o "$TMP/hello.al" - 2> "$TMP/hello.err"
+check "stdin whose first line is no record: read on, the line rejected" \
+    "1 1" "$(lines "$TMP/hello.al") $(grep '^total ' "$TMP/hello.err" |
+    tr ' ' '\n' | sed -n 's/^rejected=//p')"
+"$FANIN" --state="$TMP/stdin.state" -o "$TMP/stdin-state.al" - \
+    < "$TMP/conn.log" 2>/dev/null
+check "stdin with --state: read, the alert, the model kept" "0 1 yes" \
+    "$? $(lines "$TMP/stdin-state.al") $(sed 1d "$TMP/stdin.state" |
+    jq -r 'if (.model.destinations | length) > 0 then "yes" else "no" end')"
+
 # Outputs of an earlier run inside the directory replayed are not read.
 mkdir "$TMP/rerun"
 cp "$TMP/conn.log" "$TMP/rerun/"
