@@ -616,6 +616,13 @@ reopen(struct run_state *rs)
 		log_error("events=%s cannot be reopened (%s); writing on to "
 		    "the old file", sink_path(rs->events),
 		    sink_error(rs->events));
+	/*
+	 * The last alert is in the old file now: a checkpoint says so, or a
+	 * crash before the next one would find the new file without it and
+	 * write it again.
+	 */
+	if (sink_pending(rs->alerts) == 0)
+		(void)checkpoint(rs, NULL);
 	if ((o = parse_again()) == NULL)
 		return;
 	filter_init(&rs->filter, o);

@@ -159,6 +159,29 @@ check "restart during copytruncate: only the two records not read before" \
     "$(sed -n '7p;8p' "$D/all" | jq -r .flow_id | tr '\n' ' ')" \
     "$(jq -r .event.id "$D.ev" | tr '\n' ' ')"
 
+# SIGHUP after logrotate renamed the alert file, then kill -9 before the
+# next checkpoint: the restart finds the alert accounted for (the reopen
+# checkpointed) and does not write it again into the new file.
+D="$TMP/dhup"; mkdir -p "$D"
+sh "$SRCDIR/tests/cli/gen_conns.sh" | to_eve > "$D/eve.json"
+"$FANIN" --follow --threshold=0 --min-sources=3 --state="$D.state" \
+    -o "$D.al" "$D" 2> "$D.err" &
+PID=$!
+wait_until has_lines "$D.al" 1
+sleep 1
+n=$(lines "$D.al")
+mv "$D.al" "$D.al.1"
+kill -HUP $PID
+wait_until grep -q SIGHUP "$D.err"
+kill -KILL $PID
+wait $PID 2>/dev/null
+"$FANIN" --threshold=0 --min-sources=3 --state="$D.state" -o "$D.al" "$D" \
+    2> "$D.err2"
+check "SIGHUP, then kill -9: no alert written again" "0 0" \
+    "$(lines "$D.al") $(grep -c 'lacks the alert' "$D.err2")"
+check "SIGHUP, then kill -9: the alerts in the renamed file" yes \
+    "$([ "$(lines "$D.al.1")" = "$n" ] && [ "$n" -ge 1 ] && echo yes)"
+
 # kill -9 while a day of real logs is written and rotated.  The hour
 # 12:00 carries 25 new RDP sources (added here) to raise an alert.
 L="$TMP/live"; mkdir -p "$L"
