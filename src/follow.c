@@ -202,7 +202,72 @@ watch_directory_of(struct follow *fw, const char *path, bool is_dir)
 /* Listing the watched paths                                        */
 /* ---------------------------------------------------------------- */
 
-/* True when st is one of the files never to read (outputs, state). */
+/* The directory part of a path ("." when it has none), malloc'd. */
+static char *
+directory_of(const char *path)
+{
+	const char	*slash = strrchr(path, '/');
+	char		*dir;
+
+	if (slash == NULL)
+		return xstrdup(".");
+	dir = xstrdup(path);
+	dir[slash == path ? 1 : slash - path] = '\0';
+	return dir;
+}
+
+/*
+ * True for what logrotate and savelog add to a name: ".1", ".2.gz",
+ * "-20261204", or a compressor's own suffix.
+ */
+static bool
+rotation_suffix(const char *rest)
+{
+	static const char *const	 compressed[] = { ".gz", ".zst", ".xz",
+					     ".bz2", ".old" };
+	size_t				 i;
+
+	if ((rest[0] == '.' || rest[0] == '-') && rest[1] >= '0' &&
+	    rest[1] <= '9')
+		return true;
+	for (i = 0; i < sizeof compressed / sizeof compressed[0]; i++)
+		if (strcmp(rest, compressed[i]) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * True when name is a rotated copy of output (alerts.json.1,
+ * alerts.json.2.gz, alerts.json-20261204 beside alerts.json): the same
+ * directory, and the output's name followed by a rotation's suffix.
+ */
+static bool
+rotated_output(const char *name, const char *output)
+{
+	const char	*nb = strrchr(name, '/'), *ob = strrchr(output, '/');
+	struct stat	 a, b;
+	char		*da, *db;
+	size_t		 len;
+	bool		 same;
+
+	nb = nb != NULL ? nb + 1 : name;
+	ob = ob != NULL ? ob + 1 : output;
+	len = strlen(ob);
+	if (len == 0 || strncmp(nb, ob, len) != 0 || !rotation_suffix(nb + len))
+		return false;
+	da = directory_of(name);
+	db = directory_of(output);
+	same = stat(da, &a) == 0 && stat(db, &b) == 0 &&
+	    a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+	free(da);
+	free(db);
+	return same;
+}
+
+/*
+ * True when st is one of the files never to read: the outputs and the
+ * state, their temporary files, and rotated copies of them.
+ */
 static bool
 ignored(const struct follow *fw, const char *name, const struct stat *st)
 {
@@ -216,6 +281,8 @@ ignored(const struct follow *fw, const char *name, const struct stat *st)
 			return true;
 		if (stat(fw->ignore[i], &other) == 0 &&
 		    other.st_dev == st->st_dev && other.st_ino == st->st_ino)
+			return true;
+		if (rotated_output(name, fw->ignore[i]))
 			return true;
 	}
 	return false;

@@ -111,8 +111,11 @@ log_debug(const char *fmt, ...)
 {
 	va_list	ap;
 
-	if (debug < 0)
-		debug = getenv("FANIN_DEBUG") != NULL;
+	if (debug < 0) {
+		const char	*v = getenv("FANIN_DEBUG");
+
+		debug = v != NULL && *v != '\0' && strcmp(v, "0") != 0;
+	}
 	if (!debug)
 		return;
 	va_start(ap, fmt);

@@ -280,4 +280,21 @@ check "SIGTERM: exit 0" 0 "$RC"
 check "SIGTERM: state checkpointed" "fanin-state 1" \
     "$(head -1 "$TMP/hup.state" | cut -d' ' -f1-2)"
 check "state: mode 0600" 600 "$(stat -c %a "$TMP/hup.state")"
+
+# fanin's own outputs rotated beside the logs it follows (logrotate's
+# .1, .2.gz, -DATE) are passed over unsaid; a log whose name only starts
+# like an output's is read.
+D="$TMP/drot"; mkdir -p "$D"
+sh "$SRCDIR/tests/cli/gen_conns.sh" | head -n 20 | to_eve > "$D/alerts.json.eve"
+echo '{"not":"a log"}' > "$D/alerts.json.1"
+echo '{"not":"a log"}' | gzip > "$D/alerts.json.2.gz"
+echo '{"not":"a log"}' > "$D/events.json-20261204"
+"$FANIN" --follow --count-attempts -o "$D/alerts.json" \
+    --events="$D/events.json" "$D" 2> "$TMP/rot.err" &
+PID=$!
+wait_lines "$D/events.json" 20
+settle
+stop
+check "rotated outputs beside the logs: passed over unsaid, the log read" \
+    "0 20" "$(grep -c . "$TMP/rot.err") $(lines "$D/events.json")"
 finish
