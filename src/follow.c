@@ -83,6 +83,10 @@ struct tracked {
 	double			 last_change;	/* wall clock */
 	off_t			 size;
 	struct timespec		 mtime;
+	off_t			 fp_tried_size;	/* as it was when its first
+						   record was last looked
+						   for and not found */
+	struct timespec		 fp_tried_mtime;
 };
 
 /* A path found under a watched path, with its stat. */
@@ -777,11 +781,23 @@ maybe_sleep(struct tracked *t)
 static bool
 fingerprint_now(struct follow *fw, struct tracked *t)
 {
-	int	fd = tracked_fd(t);
+	struct stat	st;
+	bool		have_st;
+	int		fd = tracked_fd(t);
 
+	/* Unchanged since its first record was looked for: still none. */
+	have_st = fd >= 0 && fstat(fd, &st) == 0;
+	if (fw->live && have_st && st.st_size == t->fp_tried_size &&
+	    st.st_mtim.tv_sec == t->fp_tried_mtime.tv_sec &&
+	    st.st_mtim.tv_nsec == t->fp_tried_mtime.tv_nsec)
+		return false;
 	if (fd >= 0 && fingerprint(t, fd) == 1) {
 		choose_start(fw, t);
 		return true;
+	}
+	if (have_st) {
+		t->fp_tried_size = st.st_size;
+		t->fp_tried_mtime = st.st_mtim;
 	}
 	return !fw->live;
 }
@@ -848,6 +864,7 @@ track(struct follow *fw, const struct candidate *c, bool *relist)
 	t->name = xstrdup(c->name);
 	t->last_change = now();
 	t->size = -1;
+	t->fp_tried_size = -1;
 	t->seen = true;
 	fw->files = xrealloc(fw->files, (fw->nfiles + 1) * sizeof *fw->files);
 	fw->files[fw->nfiles++] = t;

@@ -281,6 +281,20 @@ check "SIGTERM: state checkpointed" "fanin-state 1" \
     "$(head -1 "$TMP/hup.state" | cut -d' ' -f1-2)"
 check "state: mode 0600" 600 "$(stat -c %a "$TMP/hup.state")"
 
+# A file with only its header (a quiet hour's rdp.log, as it is made) is
+# not looked into again until it changes; when its records come, they
+# are read.
+D="$TMP/dhdr"; mkdir -p "$D"
+sh "$SRCDIR/tests/cli/gen_conns.sh" | head -n 5 | to_zeek_tsv > "$TMP/hdr.log"
+grep '^#' "$TMP/hdr.log" > "$D/conn.log"
+start hdr "$D"
+settle
+grep -v '^#' "$TMP/hdr.log" >> "$D/conn.log"
+wait_lines "$TMP/hdr.ev" 5
+stop
+check "header-only file, records appended later: the five read" 5 \
+    "$(lines "$TMP/hdr.ev")"
+
 # fanin's own outputs rotated beside the logs it follows (logrotate's
 # .1, .2.gz, -DATE) are passed over unsaid; a log whose name only starts
 # like an output's is read.
