@@ -227,9 +227,19 @@ static int
 add_cidr(struct cidr_list *list, const char *text, const char **cause)
 {
 	struct cidr	c;
+	struct ip_addr	given;
+	char		net[ADDR_TEXT_MAX];
 
 	if (cidr_parse(text, &c, cause) != 0)
 		return -1;
+	memset(&given, 0, sizeof given);
+	/* 10.0.0.15/0 is every address: say what a typo stands for. */
+	if (addr_parse(text, strcspn(text, "/"), &given) == 0 &&
+	    memcmp(given.bytes, c.network.bytes, sizeof given.bytes) != 0) {
+		addr_format(&c.network, net);
+		log_warn("%s has host bits set; it stands for %s/%u%s", text,
+		    net, c.prefix, c.prefix == 0 ? ", every address" : "");
+	}
 	list->items = xrealloc(list->items,
 	    (list->count + 1) * sizeof *list->items);
 	list->items[list->count++] = c;

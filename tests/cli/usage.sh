@@ -243,6 +243,13 @@ check "stdin with --state: read, the alert, the model kept" "0 1 yes" \
     "$? $(lines "$TMP/stdin-state.al") $(sed 1d "$TMP/stdin.state" |
     jq -r 'if (.model.destinations | length) > 0 then "yes" else "no" end')"
 
+# An exclusion with host bits set is said, with what it stands for.
+"$FANIN" --exclude-source=10.20.0.15/0 --exclude-source=10.0.0.0/8 \
+    -o /dev/null "$TMP/conn.log" 2> "$TMP/hostbits.err"
+check "exclusion with host bits: said once, as every address" 1 \
+    "$(grep -c '10.20.0.15/0 has host bits set; it stands for 0.0.0.0/0, every address' \
+    "$TMP/hostbits.err")"
+
 # Outputs of an earlier run inside the directory replayed are not read.
 mkdir "$TMP/rerun"
 cp "$TMP/conn.log" "$TMP/rerun/"
