@@ -514,8 +514,9 @@ remember(struct follow *fw, const struct state_file *sf)
 
 /*
  * Forget saved entries of an identity that now holds other content.  A
- * file read to its end and let go in this run loses nothing by it; one
- * from the state may have had records left after its saved offset.
+ * file read to its end and let go (in this run, or in an earlier one
+ * whose state says so) loses nothing by it; one saved while it was still
+ * being read may have had records left after its offset.
  */
 static void
 forget_reused_inode(struct follow *fw, const struct tracked *t)

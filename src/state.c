@@ -47,10 +47,11 @@
 static json_t *
 file_to_json(const struct state_file *f)
 {
-	char	hex[17];
+	char	 hex[17];
+	json_t	*j;
 
 	snprintf(hex, sizeof hex, "%016" PRIx64, f->fingerprint);
-	return json_pack("{s:I, s:I, s:s, s:I, s:I, s:s}",
+	j = json_pack("{s:I, s:I, s:s, s:I, s:I, s:s}",
 	    "dev", (json_int_t)f->dev,
 	    "inode", (json_int_t)f->inode,
 	    "fingerprint", hex,
@@ -58,6 +59,9 @@ file_to_json(const struct state_file *f)
 	    "header", f->header_offset == STATE_NO_HEADER ? (json_int_t)-1 :
 	    (json_int_t)f->header_offset,
 	    "path", f->path != NULL ? f->path : "");
+	if (f->drained)
+		json_object_set_new(j, "drained", json_true());
+	return j;
 }
 
 /* Read one file entry; returns 0, or -1 when a field is missing. */
@@ -82,6 +86,7 @@ file_from_json(const json_t *j, struct state_file *f)
 	f->inode = (uint64_t)inode;
 	f->offset = (uint64_t)offset;
 	f->header_offset = header < 0 ? STATE_NO_HEADER : (uint64_t)header;
+	f->drained = json_is_true(json_object_get(j, "drained"));
 	f->path = xstrdup(path);
 	return 0;
 }

@@ -35,8 +35,7 @@ struct state_file {
 	uint64_t	 offset;	/* decompressed, at a line boundary */
 	uint64_t	 header_offset;	/* or STATE_NO_HEADER */
 	char		*path;		/* malloc'd; for messages only */
-	bool		 drained;	/* read to its end and let go in
-					   this run (not saved) */
+	bool		 drained;	/* read to its end and let go */
 };
 
 /* Everything a state file holds. */

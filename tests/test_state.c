@@ -83,8 +83,18 @@ test_round_trip(void **unused)
 	assert_true(back.files[0].dev == 2049);
 	assert_true(back.files[0].inode == 1234567);
 	assert_string_equal(back.files[0].path, "conn.log");
+	assert_false(back.files[0].drained);
 	assert_non_null(back.model);
 	assert_null(back.run);
+	state_clear(&back);
+
+	/* A file let go after it was read to its end is saved as such. */
+	fill(&st, &f);
+	f.drained = true;
+	assert_int_equal(state_save(path, &st, err, sizeof err), 0);
+	json_decref(st.model);
+	assert_int_equal(state_load(path, &back, err, sizeof err), 0);
+	assert_true(back.files[0].drained);
 	state_clear(&back);
 }
 
