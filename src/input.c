@@ -582,9 +582,12 @@ decode_lines(struct input_file *f, bool finished, input_event_fn fn,
 			warn_reject(f, &l, reason);
 			break;
 		case RECORD_UNRECOGNISED:
-			if (f->is_stream) {
-				/* A pipe cannot be looked at again: its
-				   lines go on, each judged on its own. */
+			/*
+			 * A pipe cannot be looked at again, and a file
+			 * entered where an earlier read stopped is a log
+			 * already: their lines go on, each judged alone.
+			 */
+			if (f->is_stream || f->base > 0 || f->skip_until > 0) {
 				warn_reject(f, &l, reason);
 				break;
 			}

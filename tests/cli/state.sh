@@ -141,6 +141,20 @@ check "truncated while stopped: said, its two new records read" "1 2" \
     "$(grep -c 'holds other records than when its offset=.* was saved' \
     "$D.err") $(lines "$D.ev2")"
 
+# A file resumed where a line no format reads comes first (written by
+# something else, or a collision of first records) is still a log: the
+# line is rejected and the records after it read.
+D="$TMP/dres"; mkdir -p "$D"
+sed -n 1p "$C/10-long-line/eve.json" > "$D/eve.json"
+"$FANIN" --count-attempts --state="$D.state" -o /dev/null "$D" 2>/dev/null
+{ echo 'garbage, no record'; sed -n '3p;4p' "$C/10-long-line/eve.json"; } \
+    >> "$D/eve.json"
+"$FANIN" --count-attempts --stats --state="$D.state" --events="$D.ev" \
+    -o /dev/null "$D" 2> "$D.err"
+check "resumed at a line no format reads: rejected, the two after read" \
+    "2 1" "$(lines "$D.ev") $(grep '^total ' "$D.err" | tr ' ' '\n' |
+    sed -n 's/^rejected=//p')"
+
 # A restart in the middle of a copytruncate: the copy (eve.json.1) is
 # still being written, shorter than where fanin had read eve.json to.  It
 # waits for the copy to reach that point, then reads only what fanin had
