@@ -286,7 +286,8 @@ ignored(const struct follow *fw, const char *name, const struct stat *st)
 		if (stat(fw->ignore[i], &other) == 0 &&
 		    other.st_dev == st->st_dev && other.st_ino == st->st_ino)
 			return true;
-		if (rotated_output(name, fw->ignore[i]))
+		if (rotated_output(name, fw->ignore[i]) &&
+		    !input_looks_like_log(name))
 			return true;
 	}
 	return false;

@@ -17,6 +17,8 @@
  * skipped lines of a compressed file still pass their '#' lines to the
  * decoder.
  */
+#define _GNU_SOURCE		/* memmem */
+
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -223,6 +225,33 @@ input_expand(char *const *paths, size_t npaths, struct input_file ***out)
 	}
 	*out = list.items;
 	return list.count;
+}
+
+/* See input.h. */
+bool
+input_looks_like_log(const char *path)
+{
+	static const char *const	 marks[] = { "#separator", "#fields",
+					     "\"event_type\"", "\"id.orig_h\"",
+					     "\"id_orig_h\"", "\"orig_h\"" };
+	static char			 buf[16384];
+	struct stream			*st;
+	char				 err[256];
+	ssize_t				 n, got = 0;
+	size_t				 i;
+
+	if ((st = stream_open(path, err, sizeof err)) == NULL)
+		return false;
+	while (got < (ssize_t)sizeof buf - 1 &&
+	    (n = stream_read(st, buf + got, sizeof buf - 1 - got)) > 0)
+		got += n;
+	stream_close(st);
+	buf[got > 0 ? got : 0] = '\0';
+	for (i = 0; i < sizeof marks / sizeof marks[0]; i++)
+		if (memmem(buf, (size_t)(got > 0 ? got : 0), marks[i],
+		    strlen(marks[i])) != NULL)
+			return true;
+	return false;
 }
 
 /* True when the first bytes of fd announce gzip or zstd. */
@@ -501,7 +530,8 @@ is_tail_banner(const struct line *l)
  * Say, once per file, where the first overlong line and the first NUL
  * bytes were skipped, as soon as the lines before them have been handed
  * out (before is the number of the line about to be, UINT64_MAX at the
- * end), so the messages come in the order of the lines.
+ * end), so the messages come in the order of the lines; NUL bytes
+ * dropped from a line are said before the line is judged.
  */
 static void
 warn_skipped(struct input_file *f, uint64_t before)
@@ -517,7 +547,7 @@ warn_skipped(struct input_file *f, uint64_t before)
 		f->long_said = true;
 	}
 	if (!f->nul_said && line_reader_nul_bytes(f->lines) > 0 &&
-	    (at = line_reader_first_nul(f->lines)).number < before) {
+	    (at = line_reader_first_nul(f->lines)).number <= before) {
 		log_warn("file=%s line=%llu NUL bytes skipped (the hole a "
 		    "copytruncate leaves?); counted in --stats nul_bytes",
 		    f->path, (unsigned long long)at.number);
@@ -637,10 +667,21 @@ static int
 check_compressed_rest(struct input_file *f, const struct input_settings *set)
 {
 	static char	buf[READ_CHUNK];
+	size_t		len = strlen(f->path);
 	ssize_t		n;
 
-	if (stream_compression(f->stream) == STREAM_PLAIN)
+	if (stream_compression(f->stream) == STREAM_PLAIN) {
+		/* A damaged magic number makes a .gz read as plain text. */
+		if ((len > 3 && strcmp(f->path + len - 3, ".gz") == 0) ||
+		    (len > 4 && strcmp(f->path + len - 4, ".zst") == 0)) {
+			log_error("file=%s is named as compressed but starts "
+			    "with neither gzip's nor zstd's magic number: "
+			    "damaged?", f->path);
+			f->stats.unreadable = 1;
+			return -1;
+		}
 		return 0;
+	}
 	while ((n = stream_read(f->stream, buf, sizeof buf)) > 0)
 		if (set->stop != NULL && *set->stop)
 			return 0;

@@ -73,6 +73,8 @@ struct input_file {
 	uint64_t		 bytes_in_before; /* read by streams closed
 						   since (reopened, rewound) */
 	uint64_t		 bytes_out_before;
+	uint64_t		 late_seen;	/* RDP records too late to
+						   count (run.c) */
 	bool			 long_said;	/* a long line was reported */
 	bool			 nul_said;	/* NUL bytes were reported */
 };
@@ -127,6 +129,14 @@ void	 input_order(struct input_file **files, size_t nfiles,
  */
 int	 input_read(struct input_file *, const struct input_settings *,
 	     bool finished, input_event_fn fn, void *arg);
+
+/*
+ * True when the first 16 KiB of path (decompressed) hold what only a
+ * Zeek or Suricata log holds: a Zeek header line, or the field names of
+ * Zeek JSON or eve.  fanin's own outputs (ECS documents, its state, its
+ * report) do not.
+ */
+bool	 input_looks_like_log(const char *path);
 
 /*
  * Start the file, not yet opened, where a copy of its content stopped:

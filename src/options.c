@@ -591,7 +591,7 @@ check_written(const struct options *o, char *err, size_t errlen)
 static int
 check_combination(struct options *o, char *err, size_t errlen)
 {
-	size_t	i;
+	size_t	i, dashes;
 
 	for (i = 0; o->follow && i < o->npaths; i++) {
 		if (strcmp(o->paths[i], "-") == 0) {
@@ -601,6 +601,19 @@ check_combination(struct options *o, char *err, size_t errlen)
 			    "give --follow the file");
 			return -1;
 		}
+	}
+	if ((o->state != NULL && strcmp(o->state, "-") == 0) ||
+	    (o->report != NULL && strcmp(o->report, "-") == 0)) {
+		snprintf(err, errlen, "--state and --report take a file path, "
+		    "not '-'");
+		return -1;
+	}
+	for (i = 0, dashes = 0; i < o->npaths; i++)
+		dashes += strcmp(o->paths[i], "-") == 0;
+	if (dashes > 1) {
+		snprintf(err, errlen, "'-' (stdin) given %zu times; it can be "
+		    "read once", dashes);
+		return -1;
 	}
 	if (check_written(o, err, errlen) != 0)
 		return -1;

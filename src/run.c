@@ -230,6 +230,8 @@ on_event(void *arg, struct input_file *f, struct flow_event *ev,
 	case FILTER_COUNTED:
 		if (!late)
 			f->stats.counted++;
+		else
+			f->late_seen++;
 		if (model_add(rs->model, ev, &sp) == 1) {
 			raise_alert(rs, &sp);
 			spike_clear(&sp);
@@ -456,6 +458,35 @@ state_dir_writable(const char *path)
 	rc = access(dir, W_OK | X_OK);
 	free(dir);
 	return rc;
+}
+
+/*
+ * True (said) when a file fanin would write is an existing Zeek or
+ * Suricata log, found in a directory being read or anywhere else:
+ * appending alerts to it, or renaming a report over it, would destroy a
+ * log.  A usage error, before anything is written.
+ */
+static bool
+outputs_name_logs(const struct options *o)
+{
+	const char	*name[4] = { "--output", "--events", "--state",
+			    "--report" };
+	const char	*path[4] = { o->output, o->events, o->state,
+			    o->report };
+	struct stat	 st;
+	size_t		 i;
+
+	for (i = 0; i < 4; i++) {
+		if (path[i] == NULL || strcmp(path[i], "-") == 0 ||
+		    stat(path[i], &st) != 0 || !S_ISREG(st.st_mode) ||
+		    st.st_size == 0 || !input_looks_like_log(path[i]))
+			continue;
+		log_error("%s names '%s', which is a Zeek or Suricata log; "
+		    "fanin would write over it (give another path)", name[i],
+		    path[i]);
+		return true;
+	}
+	return false;
 }
 
 /*
@@ -782,6 +813,22 @@ drop_written(const struct options *o, struct input_file **files, size_t n)
 	return kept;
 }
 
+/*
+ * Say when every RDP record of a file came too late to count: it was read
+ * after newer input (stdin, which a replay reads first, or a file whose
+ * first record is older than the rest of it).
+ */
+static void
+warn_all_late(const struct input_file *f)
+{
+	if (f->late_seen == 0 || f->stats.counted > 0)
+		return;
+	log_warn("file=%s all %llu of its RDP records are older than "
+	    "--lateness allows after what was read before it (stdin is read "
+	    "first); counted in late_records, not merged", f->path,
+	    (unsigned long long)f->late_seen);
+}
+
 /* Read every input in order; returns 1 if any could not be read. */
 static int
 read_inputs(struct run_state *rs, struct input_file **files, size_t n,
@@ -803,6 +850,7 @@ read_inputs(struct run_state *rs, struct input_file **files, size_t n,
 		skip_copy(files, seen, i);
 		if (input_read(files[i], set, true, on_event, rs) != 0)
 			rc = 1;
+		warn_all_late(files[i]);
 		seen[i].reached = input_offset(files[i]);
 		seen[i].log = !files[i]->stats.unrecognised &&
 		    !files[i]->stats.unreadable &&
@@ -958,6 +1006,10 @@ run(const struct options *opts)
 	set.stop = &stop_requested;
 	stream_stop_on(&stop_requested);
 	sink_stop_on(&stop_requested);
+	if (outputs_name_logs(opts)) {
+		rc = 2;
+		goto out;
+	}
 	if (check_report_path(opts->report) != 0)
 		goto out;
 	if (open_outputs(&rs) != 0 || restore(&rs, &saved) != 0) {

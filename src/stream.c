@@ -165,8 +165,9 @@ set_error(struct stream *s, bool corrupt, const char *fmt, ...)
 	va_list	ap;
 	int	n;
 
-	n = snprintf(s->error, sizeof s->error, "file=%s offset=%" PRIu64
-	    " ", s->name, s->offset_in);
+	n = snprintf(s->error, sizeof s->error, "file=%s byte=%" PRIu64
+	    " (decompressed offset=%" PRIu64 ") ", s->name, s->offset_in,
+	    s->offset_out);
 	if (n < 0 || (size_t)n >= sizeof s->error)
 		n = 0;
 	va_start(ap, fmt);

@@ -55,6 +55,14 @@ printf "$(printf '\\%03o' $((255 - b)))" |
 check "gzip damaged at byte 100: status 1, the damage said" "1 1" \
     "$? $(grep -c 'corrupt gzip data' "$TMP/early.err")"
 
+# A flipped bit in gzip's magic number makes the file plain bytes: named
+# .gz, it is said to be damaged, with status 1.
+cp "$rita" "$TMP/magic.gz"
+printf '\212' | dd of="$TMP/magic.gz" bs=1 seek=1 conv=notrunc 2>/dev/null
+"$FANIN" -o /dev/null "$TMP/magic.gz" 2> "$TMP/magic.err"
+check "gzip magic number damaged: status 1, said" "1 1" \
+    "$? $(grep -c 'neither gzip.s nor zstd.s magic number' "$TMP/magic.err")"
+
 # Streams cut at awkward places: exit 1, the complete lines read.
 for n in 10 100 1000 10007; do
 	head -c $n "$rita" > "$TMP/cut$n.gz"

@@ -297,18 +297,21 @@ check "header-only file, records appended later: the five read" 5 \
 
 # fanin's own outputs rotated beside the logs it follows (logrotate's
 # .1, .2.gz, -DATE) are passed over unsaid; a log whose name only starts
-# like an output's is read.
+# like an output's is read, and so is a log named like a rotated output
+# (alerts.json.3 holding eve records).
 D="$TMP/drot"; mkdir -p "$D"
 sh "$SRCDIR/tests/cli/gen_conns.sh" | head -n 20 | to_eve > "$D/alerts.json.eve"
 echo '{"not":"a log"}' > "$D/alerts.json.1"
 echo '{"not":"a log"}' | gzip > "$D/alerts.json.2.gz"
 echo '{"not":"a log"}' > "$D/events.json-20261204"
+sh "$SRCDIR/tests/cli/gen_conns.sh" | sed -n '21,25p' | to_eve \
+    > "$D/alerts.json.3"
 "$FANIN" --follow --count-attempts -o "$D/alerts.json" \
     --events="$D/events.json" "$D" 2> "$TMP/rot.err" &
 PID=$!
-wait_lines "$D/events.json" 20
+wait_lines "$D/events.json" 25
 settle
 stop
-check "rotated outputs beside the logs: passed over unsaid, the log read" \
-    "0 20" "$(grep -c . "$TMP/rot.err") $(lines "$D/events.json")"
+check "rotated outputs beside the logs: passed over unsaid, logs read" \
+    "0 25" "$(grep -c . "$TMP/rot.err") $(lines "$D/events.json")"
 finish

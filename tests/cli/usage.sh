@@ -213,7 +213,8 @@ done
 # The report is renamed into place at the end: a symlink there (as
 # /dev/stdout is) or a directory that takes no file is refused before
 # anything is read, and the link is left as it was.
-ln -s "$TMP/clash.log" "$TMP/report.link"
+echo 'a page' > "$TMP/page.html"
+ln -s "$TMP/page.html" "$TMP/report.link"
 "$FANIN" --report="$TMP/report.link" -o "$TMP/rl.al" "$TMP/conn.log" \
     2> "$TMP/rl.err"
 check "--report at a symlink: status 1, said, link kept, nothing read" \
@@ -242,6 +243,33 @@ check "stdin whose first line is no record: read on, the line rejected" \
 check "stdin with --state: read, the alert, the model kept" "0 1 yes" \
     "$? $(lines "$TMP/stdin-state.al") $(sed 1d "$TMP/stdin.state" |
     jq -r 'if (.model.destinations | length) > 0 then "yes" else "no" end')"
+
+# An output that is an existing log (one in the directory read, say) is a
+# usage error: writing alerts into it, or a report over it, destroys it.
+mkdir "$TMP/haslog"
+cp "$TMP/conn.log" "$TMP/haslog/conn.log"
+sum=$(cksum < "$TMP/haslog/conn.log")
+for opt in --output --events --state --report; do
+	"$FANIN" "$opt=$TMP/haslog/conn.log" "$TMP/haslog" 2> "$TMP/haslog.err"
+	check "$opt naming a log in the directory read: usage error, intact" \
+	    "2 1 $sum" "$? $(grep -c 'which is a Zeek or Suricata log' \
+	    "$TMP/haslog.err") $(cksum < "$TMP/haslog/conn.log")"
+done
+"$FANIN" --state=- "$TMP/conn.log" 2>/dev/null
+check "--state=-: usage error" 2 $?
+"$FANIN" - - < "$TMP/conn.log" 2>/dev/null
+check "stdin named twice: usage error" 2 $?
+
+# stdin is read first: a file whose records are all older than it is
+# late, and said so.
+head -n 100 "$TMP/conn.log" > "$TMP/early.log"
+{ grep '^#' "$TMP/conn.log"; tail -n +101 "$TMP/conn.log" | grep -v '^#'; } \
+    > "$TMP/late.log"
+"$FANIN" -o /dev/null "$TMP/early.log" - < "$TMP/late.log" \
+    2> "$TMP/early.err"
+check "a file all older than stdin read before it: said" 1 \
+    "$(grep -c 'early.log all [0-9]* of its RDP records are older' \
+    "$TMP/early.err")"
 
 # An exclusion with host bits set is said, with what it stands for.
 "$FANIN" --exclude-source=10.20.0.15/0 --exclude-source=10.0.0.0/8 \
