@@ -97,6 +97,17 @@ struct candidate {
 	uint64_t	 probed_fp;	/* its first record then */
 };
 
+/* A file named like a rotated output, and whether it held a log. */
+struct rotated_verdict {
+	dev_t		 dev;
+	ino_t		 ino;
+	off_t		 size;
+	struct timespec	 mtime;
+	bool		 is_log;
+};
+
+#define VERDICTS_MAX	64
+
 struct follow {
 	char			**roots;
 	size_t			  nroots;
@@ -119,6 +130,8 @@ struct follow {
 						   look at least every second */
 	struct candidate	 *cands;
 	size_t			  ncands;
+	struct rotated_verdict	  verdicts[VERDICTS_MAX];
+	size_t			  nverdicts;
 };
 
 /* ---------------------------------------------------------------- */
@@ -269,11 +282,40 @@ rotated_output(const char *name, const char *output)
 }
 
 /*
+ * Whether a file named like a rotated output holds a log, looked into
+ * once while it stays the same (every look meets it again).
+ */
+static bool
+holds_log(struct follow *fw, const char *name, const struct stat *st)
+{
+	struct rotated_verdict	*v;
+	size_t			 i;
+
+	for (i = 0; i < fw->nverdicts; i++) {
+		v = &fw->verdicts[i];
+		if (v->dev == st->st_dev && v->ino == st->st_ino &&
+		    v->size == st->st_size &&
+		    v->mtime.tv_sec == st->st_mtim.tv_sec &&
+		    v->mtime.tv_nsec == st->st_mtim.tv_nsec)
+			return v->is_log;
+	}
+	if (fw->nverdicts == VERDICTS_MAX)
+		fw->nverdicts = 0;
+	v = &fw->verdicts[fw->nverdicts++];
+	v->dev = st->st_dev;
+	v->ino = st->st_ino;
+	v->size = st->st_size;
+	v->mtime = st->st_mtim;
+	v->is_log = input_looks_like_log(name);
+	return v->is_log;
+}
+
+/*
  * True when st is one of the files never to read: the outputs and the
  * state, their temporary files, and rotated copies of them.
  */
 static bool
-ignored(const struct follow *fw, const char *name, const struct stat *st)
+ignored(struct follow *fw, const char *name, const struct stat *st)
 {
 	struct stat	other;
 	size_t		i, len;
@@ -287,7 +329,7 @@ ignored(const struct follow *fw, const char *name, const struct stat *st)
 		    other.st_dev == st->st_dev && other.st_ino == st->st_ino)
 			return true;
 		if (rotated_output(name, fw->ignore[i]) &&
-		    !input_looks_like_log(name))
+		    !holds_log(fw, name, st))
 			return true;
 	}
 	return false;
@@ -444,6 +486,16 @@ follow_fingerprint(int fd, const char *path, struct follow_fingerprint *fp)
 	return 1;
 }
 
+/* Take fp as the tracked file's fingerprint. */
+static void
+adopt_fingerprint(struct tracked *t, const struct follow_fingerprint *fp)
+{
+	t->fingerprinted = true;
+	t->fp_offset = fp->offset;
+	t->fp_len = fp->len;
+	t->fingerprint = fp->hash;
+}
+
 /*
  * Fingerprint a tracked file open on fd.  Returns 1 when the first
  * record was found, 0 when it is not complete yet.
@@ -455,10 +507,7 @@ fingerprint(struct tracked *t, int fd)
 
 	if (follow_fingerprint(fd, t->in->path, &fp) == 0)
 		return 0;
-	t->fingerprinted = true;
-	t->fp_offset = fp.offset;
-	t->fp_len = fp.len;
-	t->fingerprint = fp.hash;
+	adopt_fingerprint(t, &fp);
 	return 1;
 }
 
@@ -841,6 +890,7 @@ track(struct follow *fw, const struct candidate *c, bool *relist)
 	struct follow_fingerprint	 fp;
 	struct tracked			*t;
 	struct stat			 st;
+	bool				 have_fp = false;
 	int				 fd;
 
 	*relist = false;
@@ -848,10 +898,14 @@ track(struct follow *fw, const struct candidate *c, bool *relist)
 		*relist = errno == ENOENT;
 		return NULL;
 	}
-	if (fstat(fd, &st) != 0 || st.st_dev != c->st.st_dev ||
-	    st.st_ino != c->st.st_ino || (c->probed &&
-	    follow_fingerprint(fd, c->name, &fp) == 1 && fp.len > 0 &&
-	    fp.hash != c->probed_fp)) {
+	if (fstat(fd, &st) != 0) {
+		close(fd);
+		return NULL;
+	}
+	if (c->probed)
+		have_fp = follow_fingerprint(fd, c->name, &fp) == 1;
+	if (st.st_dev != c->st.st_dev || st.st_ino != c->st.st_ino ||
+	    (have_fp && fp.len > 0 && fp.hash != c->probed_fp)) {
 		log_debug("file=%s is not the file listed any more; listing "
 		    "again", c->name);
 		close(fd);
@@ -876,6 +930,11 @@ track(struct follow *fw, const struct candidate *c, bool *relist)
 	watch_directory_of(fw, c->name, false);
 	log_debug("file=%s new (size=%lld); watched", c->name,
 	    (long long)st.st_size);
+	/* Its first record was just read: no need to read it again. */
+	if (have_fp) {
+		adopt_fingerprint(t, &fp);
+		choose_start(fw, t);
+	}
 	return t;
 }
 
@@ -957,8 +1016,8 @@ order_new(const struct follow *fw, struct candidate **news, size_t n)
 struct follow *
 follow_new(char *const *paths, size_t npaths,
     const struct input_settings *set, bool live,
-    const struct state_file *known, size_t nknown, char *const *ignore,
-    size_t nignore)
+    const struct state_file *known, size_t nknown,
+    const char *const *ignore, size_t nignore)
 {
 	struct follow	*fw = xcalloc(1, sizeof *fw);
 	size_t		 i;

@@ -37,7 +37,7 @@ typedef void (*follow_release_fn)(void *arg);
 struct follow	*follow_new(char *const *paths, size_t npaths,
 		     const struct input_settings *, bool live,
 		     const struct state_file *known, size_t nknown,
-		     char *const *ignore, size_t nignore);
+		     const char *const *ignore, size_t nignore);
 
 /*
  * Look at every watched path once and read what is new, handing each

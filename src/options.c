@@ -545,6 +545,21 @@ same_file(const char *a, const char *b)
 	    S_ISREG(sa.st_mode);
 }
 
+/* See options.h. */
+const char *const options_written_names[OPTIONS_WRITTEN] = {
+	"--output", "--events", "--state", "--report"
+};
+
+/* See options.h. */
+void
+options_written(const struct options *o, const char *path[OPTIONS_WRITTEN])
+{
+	path[0] = o->output;
+	path[1] = o->events;
+	path[2] = o->state;
+	path[3] = o->report;
+}
+
 /*
  * Check that the files fanin writes (alerts, events, state, report) are
  * four different files and that none of them is an input named on the
@@ -553,21 +568,17 @@ same_file(const char *a, const char *b)
 static int
 check_written(const struct options *o, char *err, size_t errlen)
 {
-	const char	*name[4] = { "--output", "--events", "--state",
-			    "--report" };
-	const char	*path[4];
-	struct stat	 st;
-	size_t		 i, j, k;
+	const char *const	*name = options_written_names;
+	const char		*path[OPTIONS_WRITTEN];
+	struct stat		 st;
+	size_t			 i, j, k;
 
-	path[0] = o->output;
-	path[1] = o->events;
-	path[2] = o->state;
-	path[3] = o->report;
-	for (i = 0; i < 4; i++) {
+	options_written(o, path);
+	for (i = 0; i < OPTIONS_WRITTEN; i++) {
 		if (path[i] == NULL || strcmp(path[i], "-") == 0 ||
 		    (stat(path[i], &st) == 0 && !S_ISREG(st.st_mode)))
 			continue;
-		for (j = i + 1; j < 4; j++) {
+		for (j = i + 1; j < OPTIONS_WRITTEN; j++) {
 			if (path[j] == NULL || !same_file(path[i], path[j]))
 				continue;
 			snprintf(err, errlen, "%s and %s name the same file "

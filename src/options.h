@@ -59,6 +59,16 @@ int	 options_parse(struct options *opts, int argc, char **argv,
 /* Free what options_parse() allocated. */
 void	 options_free(struct options *opts);
 
+/* The files a run writes: alerts, events, state, report. */
+#define OPTIONS_WRITTEN	4
+
+/* Their option names, in the order options_written() gives them. */
+extern const char *const options_written_names[OPTIONS_WRITTEN];
+
+/* The paths of the files a run writes, NULL where one is not asked for. */
+void	 options_written(const struct options *opts,
+	     const char *path[OPTIONS_WRITTEN]);
+
 /*
  * Parse a duration such as "90", "15m", "6h", "1d" into seconds.
  * Returns 0, or -1 when the text is no positive duration.

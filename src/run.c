@@ -469,21 +469,19 @@ state_dir_writable(const char *path)
 static bool
 outputs_name_logs(const struct options *o)
 {
-	const char	*name[4] = { "--output", "--events", "--state",
-			    "--report" };
-	const char	*path[4] = { o->output, o->events, o->state,
-			    o->report };
+	const char	*path[OPTIONS_WRITTEN];
 	struct stat	 st;
 	size_t		 i;
 
-	for (i = 0; i < 4; i++) {
+	options_written(o, path);
+	for (i = 0; i < OPTIONS_WRITTEN; i++) {
 		if (path[i] == NULL || strcmp(path[i], "-") == 0 ||
 		    stat(path[i], &st) != 0 || !S_ISREG(st.st_mode) ||
 		    st.st_size == 0 || !input_looks_like_log(path[i]))
 			continue;
 		log_error("%s names '%s', which is a Zeek or Suricata log; "
-		    "fanin would write over it (give another path)", name[i],
-		    path[i]);
+		    "fanin would write over it (give another path)",
+		    options_written_names[i], path[i]);
 		return true;
 	}
 	return false;
@@ -789,19 +787,22 @@ skip_copy(struct input_file **files, struct replayed *seen, size_t i)
 static size_t
 drop_written(const struct options *o, struct input_file **files, size_t n)
 {
-	const char	*written[4] = { o->output, o->events, o->state,
-			    o->report };
-	struct stat	 a, b;
+	const char	*path[OPTIONS_WRITTEN];
+	struct stat	 out[OPTIONS_WRITTEN], st;
+	bool		 have[OPTIONS_WRITTEN], drop;
 	size_t		 i, j, kept = 0;
-	bool		 drop;
 
+	options_written(o, path);
+	for (j = 0; j < OPTIONS_WRITTEN; j++)
+		have[j] = path[j] != NULL && stat(path[j], &out[j]) == 0 &&
+		    S_ISREG(out[j].st_mode);
 	for (i = 0; i < n; i++) {
 		drop = false;
-		for (j = 0; j < 4 && !drop && !files[i]->is_stdin; j++)
-			drop = written[j] != NULL &&
-			    stat(written[j], &a) == 0 && S_ISREG(a.st_mode) &&
-			    stat(files[i]->path, &b) == 0 &&
-			    a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+		if (!files[i]->is_stdin && stat(files[i]->path, &st) == 0)
+			for (j = 0; j < OPTIONS_WRITTEN && !drop; j++)
+				drop = have[j] &&
+				    out[j].st_dev == st.st_dev &&
+				    out[j].st_ino == st.st_ino;
 		if (drop) {
 			log_debug("file=%s is an output of this run; not read",
 			    files[i]->path);
@@ -873,23 +874,21 @@ static int
 watch_inputs(struct run_state *rs, const struct input_settings *set,
     const struct state *saved)
 {
-	char	*ignore[4], **paths;
-	bool	 progress;
-	double	 wait;
-	size_t	 i, npaths = 0;
-	int	 rc = 0;
+	const char	 *ignore[OPTIONS_WRITTEN];
+	char		**paths;
+	bool		  progress;
+	double		  wait;
+	size_t		  i, npaths = 0;
+	int		  rc = 0;
 
-	ignore[0] = rs->opts->output;
-	ignore[1] = rs->opts->events;
-	ignore[2] = rs->opts->state;
-	ignore[3] = rs->opts->report;
+	options_written(rs->opts, ignore);
 	/* stdin has no offsets to keep: read_stdin() read it already. */
 	paths = xcalloc(rs->opts->npaths + 1, sizeof *paths);
 	for (i = 0; i < rs->opts->npaths; i++)
 		if (strcmp(rs->opts->paths[i], "-") != 0)
 			paths[npaths++] = rs->opts->paths[i];
 	rs->follow = follow_new(paths, npaths, set, rs->opts->follow,
-	    saved->files, saved->nfiles, ignore, 4);
+	    saved->files, saved->nfiles, ignore, OPTIONS_WRITTEN);
 	free(paths);
 	rs->last_checkpoint = monotonic();
 	for (;;) {
