@@ -166,22 +166,14 @@ static void
 watch_directory_of(struct follow *fw, const char *path, bool is_dir)
 {
 #ifdef __linux__
-	char	*parent, *dir, *copy, *slash, resolved[PATH_MAX];
+	char	*parent, *dir, *copy, resolved[PATH_MAX];
 	size_t	 i;
 	int	 wd;
 
 	if (fw->inotify_fd < 0 || !fw->live)
 		return;
-	parent = xstrdup(path);
-	if (is_dir)
-		dir = parent;
-	else if ((slash = strrchr(parent, '/')) == NULL)
-		dir = ".";
-	else {
-		*(slash == parent ? slash + 1 : slash) = '\0';
-		dir = parent;
-	}
-	if (realpath(dir, resolved) == NULL) {
+	parent = is_dir ? xstrdup(path) : path_directory(path);
+	if (realpath(parent, resolved) == NULL) {
 		free(parent);
 		return;
 	}
@@ -218,20 +210,6 @@ watch_directory_of(struct follow *fw, const char *path, bool is_dir)
 /* ---------------------------------------------------------------- */
 /* Listing the watched paths                                        */
 /* ---------------------------------------------------------------- */
-
-/* The directory part of a path ("." when it has none), malloc'd. */
-static char *
-directory_of(const char *path)
-{
-	const char	*slash = strrchr(path, '/');
-	char		*dir;
-
-	if (slash == NULL)
-		return xstrdup(".");
-	dir = xstrdup(path);
-	dir[slash == path ? 1 : slash - path] = '\0';
-	return dir;
-}
 
 /*
  * True for what logrotate and savelog add to a name: ".1", ".2.gz",
@@ -272,8 +250,8 @@ rotated_output(const char *name, const char *output)
 	len = strlen(ob);
 	if (len == 0 || strncmp(nb, ob, len) != 0 || !rotation_suffix(nb + len))
 		return false;
-	da = directory_of(name);
-	db = directory_of(output);
+	da = path_directory(name);
+	db = path_directory(output);
 	same = stat(da, &a) == 0 && stat(db, &b) == 0 &&
 	    a.st_dev == b.st_dev && a.st_ino == b.st_ino;
 	free(da);

@@ -447,14 +447,9 @@ restore_run(struct run_state *rs, const json_t *run)
 static int
 state_dir_writable(const char *path)
 {
-	const char	*slash = strrchr(path, '/');
-	char		*dir;
-	int		 rc;
+	char	*dir = path_directory(path);
+	int	 rc;
 
-	if (slash == NULL)
-		return access(".", W_OK | X_OK);
-	dir = xstrdup(path);
-	dir[slash == path ? 1 : slash - path] = '\0';
 	rc = access(dir, W_OK | X_OK);
 	free(dir);
 	return rc;

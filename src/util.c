@@ -142,3 +142,17 @@ hex_value(char c)
 		return c - 'A' + 10;
 	return -1;
 }
+
+/* See util.h. */
+char *
+path_directory(const char *path)
+{
+	const char	*slash = strrchr(path, '/');
+	char		*dir;
+
+	if (slash == NULL)
+		return xstrdup(".");
+	dir = xstrdup(path);
+	dir[slash == path ? 1 : slash - path] = '\0';
+	return dir;
+}

@@ -17,6 +17,9 @@ void	*xrealloc(void *, size_t);
 char	*xstrdup(const char *);
 char	*xstrndup(const char *, size_t);
 
+/* The directory part of a path ("." when it has none), malloc'd. */
+char	*path_directory(const char *path);
+
 /* A warning: something was skipped or will be retried; the run goes on. */
 void	 log_warn(const char *fmt, ...)
 	     __attribute__((format(printf, 1, 2)));
